@@ -1,0 +1,95 @@
+//! The command line: one file per subcommand, each turning its arguments into a
+//! library request and printing the result. Only this module uses clap, anyhow,
+//! stdout and exit codes.
+
+mod describe;
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Forecasts and scenarios of China's rare-earth permanent-magnet exports
+/// (HS 8505.11) by importing country.
+///
+/// With no options, every command uses the bundled data in `data/`.
+#[derive(Debug, Parser)]
+#[command(name = "magcast", version, propagate_version = true)]
+#[command(after_help = "For help with one command: `magcast help <command>`.")]
+pub(crate) struct Args {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Headline statistics of a year, from the observations alone: the world total
+    /// and its change, the importers ranked, the top-10 share, the fastest
+    /// growers, half-year, quarterly and monthly growth.
+    Describe(describe::DescribeArgs),
+}
+
+/// How a command prints its result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Format {
+    /// Aligned columns for people.
+    Table,
+    /// One JSON document.
+    Json,
+    /// CSV with a header row.
+    Csv,
+}
+
+/// How a run ended, mapped to the process exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ExitStatus {
+    /// Everything worked: 0.
+    Success,
+}
+
+impl From<ExitStatus> for ExitCode {
+    fn from(status: ExitStatus) -> ExitCode {
+        match status {
+            ExitStatus::Success => ExitCode::SUCCESS,
+        }
+    }
+}
+
+/// Runs the chosen command.
+pub(crate) fn run(args: Args) -> anyhow::Result<ExitStatus> {
+    match args.command {
+        Command::Describe(a) => describe::describe(a),
+    }
+}
+
+/// Prints the error once, with its causes, and picks the exit code: 2 for bad
+/// input or usage, 1 for anything else, 0 for a closed pipe (`magcast … | head`).
+pub(crate) fn report_error(err: &anyhow::Error) -> ExitCode {
+    for cause in err.chain() {
+        if let Some(io) = cause.downcast_ref::<std::io::Error>()
+            && io.kind() == std::io::ErrorKind::BrokenPipe
+        {
+            return ExitCode::SUCCESS;
+        }
+    }
+    let mut stderr = std::io::stderr().lock();
+    let _ = write!(stderr, "error: {err}");
+    for cause in err.chain().skip(1) {
+        let _ = write!(stderr, "\n  caused by: {cause}");
+    }
+    let _ = writeln!(stderr);
+    let bad_input = err
+        .chain()
+        .find_map(magcast::error::classify)
+        .unwrap_or(false);
+    ExitCode::from(if bad_input { 2 } else { 1 })
+}
+
+/// Writes `text` to stdout in one go, so a closed pipe surfaces as an error the
+/// caller can treat as a clean exit.
+pub(crate) fn print(text: &str) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(())
+}

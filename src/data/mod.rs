@@ -1,0 +1,88 @@
+//! The data stage: periods and spans, importers and groups, observations, the
+//! loaders for the tidy CSV and UN Comtrade downloads, and what the observations
+//! alone can tell (`describe`).
+//!
+//! Observations are kept as they are: a year total, a year-to-date run and single
+//! months are separate observations of one monthly flow. Nothing is interpolated.
+
+mod comtrade;
+mod csv_input;
+mod describe;
+mod error;
+mod importer;
+mod iso3166;
+mod ledger;
+mod observation;
+mod period;
+mod tidy;
+
+use std::path::Path;
+
+pub use comtrade::{ComtradeView, HS_RARE_EARTH_MAGNETS};
+pub use csv_input::MAX_ROWS;
+pub use describe::{
+    Describe, DescribeRequest, GroupLine, HalfLine, MonthLine, QuarterLine, RankedImporter,
+    describe,
+};
+pub use error::{DataError, Location, Problem};
+pub use importer::{Country, Group, Importer, UnknownImporter};
+pub use ledger::{Basis, Determined, Ledger};
+pub use observation::{Observation, Observations};
+pub use period::{MAX_YEAR, MIN_YEAR, Month, PeriodError, Span};
+
+/// The bundled observations file, relative to the crate root.
+pub const BUNDLED_DATA: &str = "data/magnet_exports.csv";
+
+/// How to read a file of observations.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoadOptions {
+    /// For UN Comtrade downloads: which side of the trade to read.
+    pub comtrade_view: ComtradeView,
+}
+
+/// Loads observations from `path`, recognising the format from its header: the
+/// tidy CSV (`period,importer,tonnes[,usd],…`) or a UN Comtrade download.
+///
+/// # Errors
+/// [`DataError`] naming the file, line and column of every problem found.
+///
+/// ```
+/// let obs = magcast::data::load(std::path::Path::new(magcast::data::BUNDLED_DATA))?;
+/// assert!(obs.len() > 100);
+/// # Ok::<(), magcast::data::DataError>(())
+/// ```
+pub fn load(path: &Path) -> Result<Observations, DataError> {
+    load_with(path, LoadOptions::default())
+}
+
+/// [`load`] with options.
+///
+/// # Errors
+/// As [`load`].
+pub fn load_with(path: &Path, options: LoadOptions) -> Result<Observations, DataError> {
+    read(csv_input::CsvInput::open(path)?, options)
+}
+
+/// Loads observations from CSV text held in memory; `name` stands for the file in
+/// messages. Used by tests and by callers that fetch data themselves.
+///
+/// # Errors
+/// As [`load`].
+pub fn load_from_bytes(
+    name: &Path,
+    bytes: Vec<u8>,
+    options: LoadOptions,
+) -> Result<Observations, DataError> {
+    read(
+        csv_input::CsvInput::from_reader(name, std::io::Cursor::new(bytes))?,
+        options,
+    )
+}
+
+fn read(input: csv_input::CsvInput, options: LoadOptions) -> Result<Observations, DataError> {
+    if comtrade::is_comtrade_header(input.header()) {
+        comtrade::read_comtrade(input, options.comtrade_view)
+    } else {
+        tidy::read_tidy(input)
+    }
+}

@@ -1,0 +1,16 @@
+//! magcast: forecasts and scenarios of China's rare-earth permanent-magnet
+//! exports by importing country.
+//!
+//! The crate follows the data flow, one module per stage:
+//!
+//! * [`data`]: periods, importers, observations, loaders, and what the
+//!   observations alone determine (`describe`);
+//! * [`report`]: tables and files for people and programs.
+//!
+//! The `magcast` binary is a thin command line over these modules.
+
+pub mod data;
+pub mod error;
+pub mod report;
+
+pub use error::{Error, Result};
