@@ -23,9 +23,13 @@ pub(crate) struct Args {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Headline statistics of a year, from the observations alone: the world total
-    /// and its change, the importers ranked, the top-10 share, the fastest
-    /// growers, half-year, quarterly and monthly growth.
+    /// Headline statistics of a year, from the observations alone.
+    ///
+    /// The world total and its change, the importers ranked with their shares,
+    /// the top-10 share, the fastest growers, and half-year, quarterly and monthly
+    /// growth. A figure is shown only where the observations determine it (an
+    /// annual figure, all its months, or sums and differences of observed spans,
+    /// shown in the `from` column); otherwise it is `n/a`, never estimated.
     Describe(describe::DescribeArgs),
 }
 

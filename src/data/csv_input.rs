@@ -47,7 +47,7 @@ impl CsvInput {
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
-            .from_reader(Box::new(reader) as Box<dyn Read>);
+            .from_reader(Box::new(CrlfToLf::new(reader)) as Box<dyn Read>);
         let mut first = csv::ByteRecord::new();
         loop {
             let more = reader
@@ -175,7 +175,15 @@ impl CsvInput {
                 record: &record,
                 line,
             };
-            each(&row, problems);
+            // Every field, metadata included, must be text: a Latin-1 export would
+            // otherwise be kept with replacement characters.
+            let mut utf8 = true;
+            for col in 0..record.len() {
+                utf8 &= row.text(col, problems).is_some();
+            }
+            if utf8 {
+                each(&row, problems);
+            }
         }
         if rows == 0 {
             return Err(DataError::HeaderOnly {
@@ -278,5 +286,125 @@ fn csv_error(path: &Path, e: csv::Error) -> DataError {
             },
             format!("malformed CSV: {other:?}"),
         ),
+    }
+}
+
+/// Turns CRLF line ends into LF before the CSV parser sees them. The parser accepts
+/// CRLF itself, but then counts lines one short for every row after the header,
+/// and line numbers in messages must be exact.
+struct CrlfToLf<R> {
+    inner: R,
+    /// A CR ended the previous read; whether it starts a CRLF is not yet known.
+    pending_cr: bool,
+}
+
+impl<R: Read> CrlfToLf<R> {
+    fn new(inner: R) -> CrlfToLf<R> {
+        CrlfToLf {
+            inner,
+            pending_cr: false,
+        }
+    }
+}
+
+impl<R: Read> Read for CrlfToLf<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if buf.len() < 2 {
+            // Too small to hold a held-back CR and a byte; the CSV reader never asks
+            // for so little, but stay correct if something does.
+            if self.pending_cr && !buf.is_empty() {
+                self.pending_cr = false;
+                buf[0] = b'\r';
+                return Ok(1);
+            }
+            return self.inner.read(buf);
+        }
+        loop {
+            if self.pending_cr {
+                let n = self.inner.read(&mut buf[1..])?;
+                self.pending_cr = false;
+                if n == 0 {
+                    buf[0] = b'\r';
+                    return Ok(1);
+                }
+                if buf[1] == b'\n' {
+                    buf.copy_within(1..=n, 0);
+                    return Ok(self.compact(buf, n));
+                }
+                buf[0] = b'\r';
+                return Ok(self.compact(buf, n + 1));
+            }
+            let n = self.inner.read(buf)?;
+            if n == 0 {
+                return Ok(0);
+            }
+            let out = self.compact(buf, n);
+            if out > 0 {
+                return Ok(out);
+            }
+            // Only a held-back CR arrived: read on, since 0 would mean end of file.
+        }
+    }
+}
+
+impl<R> CrlfToLf<R> {
+    /// Drops each CR of `buf[..n]` that precedes an LF, holding back a final CR.
+    fn compact(&mut self, buf: &mut [u8], n: usize) -> usize {
+        let mut out = 0;
+        for i in 0..n {
+            let b = buf[i];
+            if b == b'\r' {
+                if i + 1 == n {
+                    self.pending_cr = true;
+                    continue;
+                }
+                if buf[i + 1] == b'\n' {
+                    continue;
+                }
+            }
+            buf[out] = b;
+            out += 1;
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn filtered(input: &[u8], chunk: usize) -> Vec<u8> {
+        struct Chunks<'a>(&'a [u8], usize);
+        impl Read for Chunks<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                let n = self.0.len().min(self.1).min(buf.len());
+                buf[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        let mut out = Vec::new();
+        let mut r = CrlfToLf::new(Chunks(input, chunk));
+        let mut buf = [0u8; 8];
+        loop {
+            let n = r.read(&mut buf).unwrap();
+            if n == 0 {
+                break;
+            }
+            out.extend_from_slice(&buf[..n]);
+        }
+        out
+    }
+
+    #[test]
+    fn crlf_becomes_lf_across_read_boundaries() {
+        let input = b"a,b\r\n1,2\r\n\"x\ry\",3\r\n\r";
+        for chunk in 1..=8 {
+            assert_eq!(
+                filtered(input, chunk),
+                b"a,b\n1,2\n\"x\ry\",3\n\r",
+                "chunk {chunk}"
+            );
+        }
     }
 }

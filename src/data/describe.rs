@@ -64,7 +64,7 @@ pub struct Describe {
 /// One importer's year.
 #[derive(Debug, Clone, Serialize)]
 pub struct RankedImporter {
-    /// 1 for the largest.
+    /// 1 for the largest (in `fastest_growers`, for the fastest).
     pub rank: usize,
     /// The importer's code.
     pub importer: Importer,
@@ -234,6 +234,9 @@ pub fn describe(obs: &Observations, request: DescribeRequest) -> Result<Describe
             .then(a.importer.cmp(&b.importer))
     });
     fastest_growers.truncate(request.growers.unwrap_or(5));
+    for (i, r) in fastest_growers.iter_mut().enumerate() {
+        r.rank = i + 1;
+    }
 
     let groups = Group::ALL
         .iter()

@@ -65,7 +65,7 @@ mod tests {
         assert_eq!(thousands(0.0, 0), "0");
         assert_eq!(thousands(999.4, 0), "999");
         assert_eq!(thousands(999.5, 0), "1,000");
-        assert_eq!(thousands(6149.95, 1), "6,150.0");
+        assert_eq!(thousands(6149.96, 1), "6,150.0");
         assert_eq!(thousands(-0.01, 1), "0.0");
         assert_eq!(thousands(f64::NAN, 0), "n/a");
         assert_eq!(fmt_pct(Some(-1.3069)), "-1.3%");
