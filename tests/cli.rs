@@ -124,3 +124,38 @@ fn help_describes_the_commands() {
     let o = magcast(&["describe", "--help"]);
     assert!(stdout(&o).contains("--year <YEAR>"), "{}", stdout(&o));
 }
+
+#[test]
+fn describe_reads_comtrade_in_either_view() {
+    let o = magcast(&[
+        "describe",
+        "--data",
+        "tests/fixtures/comtrade_850511.csv",
+        "--year",
+        "2025",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    // Only two months of 2025: no year total, but January is there.
+    assert!(v["total_tonnes"].is_null());
+    assert_eq!(v["months"][0]["tonnes"], 6357.0);
+    let o = magcast(&[
+        "describe",
+        "--data",
+        "tests/fixtures/comtrade_850511.csv",
+        "--comtrade-view",
+        "mirror",
+        "--year",
+        "2025",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert!(
+        v["months"][0]["tonnes"].is_null(),
+        "mirror data have no WORLD row"
+    );
+}

@@ -1,9 +1,8 @@
 //! `magcast describe`: what the observations say about one year.
 
-use std::path::PathBuf;
-
 use clap::Args;
 
+use super::data_args::DataArgs;
 use super::{ExitStatus, Format, print};
 use magcast::data::{self, DescribeRequest};
 use magcast::report;
@@ -11,10 +10,8 @@ use magcast::report;
 /// Arguments of `magcast describe`.
 #[derive(Debug, Args)]
 pub(crate) struct DescribeArgs {
-    /// Observations file: the tidy CSV (period,importer,tonnes[,usd],…) or a UN
-    /// Comtrade download for HS 850511.
-    #[arg(long, value_name = "FILE", default_value = data::BUNDLED_DATA)]
-    data: PathBuf,
+    #[command(flatten)]
+    data: DataArgs,
     /// The year to describe [default: the latest whose world total the data determine].
     #[arg(long, value_name = "YEAR")]
     year: Option<i32>,
@@ -24,7 +21,7 @@ pub(crate) struct DescribeArgs {
 }
 
 pub(crate) fn describe(args: DescribeArgs) -> anyhow::Result<ExitStatus> {
-    let obs = data::load(&args.data)?;
+    let obs = args.data.load()?;
     let summary = data::describe(
         &obs,
         DescribeRequest {

@@ -2,6 +2,7 @@
 //! library request and printing the result. Only this module uses clap, anyhow,
 //! stdout and exit codes.
 
+mod data_args;
 mod describe;
 
 use std::io::Write;

@@ -147,7 +147,7 @@ pub(crate) fn read_comtrade(
             ("M", _, "CHN") => (&mut imports, cols.reporter),
             _ => return,
         };
-        if let Some(p) = pending(row, &cols, importer_col, problems) {
+        if let Some(p) = pending(row, &cols, &used, importer_col, problems) {
             target.push(p);
         }
     })?;
@@ -189,6 +189,7 @@ struct Pending {
 fn pending(
     row: &Row<'_>,
     cols: &Columns,
+    used: &[usize],
     importer_col: usize,
     problems: &mut ProblemList,
 ) -> Option<Pending> {
@@ -248,7 +249,6 @@ fn pending(
         Some(Ok(v)) => v,
         None => None,
     };
-    let used = cols.used();
     Some(Pending {
         obs: Observation {
             importer,
@@ -257,7 +257,7 @@ fn pending(
             usd,
         },
         line: row.line(),
-        metadata: row.other_fields(&used).collect(),
+        metadata: row.other_fields(used).collect(),
         location: row.location(cols.net_wgt.unwrap_or(cols.cmd)),
     })
 }

@@ -260,8 +260,10 @@ impl Row<'_> {
 
     /// Every field whose index is not in `skip`, as owned text (lossy for bad UTF-8,
     /// which has been reported already).
-    pub(crate) fn other_fields(&self, skip: &[usize]) -> impl Iterator<Item = Box<str>> + '_ {
-        let skip = skip.to_vec();
+    pub(crate) fn other_fields<'s>(
+        &'s self,
+        skip: &'s [usize],
+    ) -> impl Iterator<Item = Box<str>> + 's {
         self.record
             .iter()
             .enumerate()

@@ -37,10 +37,15 @@ pub(crate) fn read_tidy(mut input: CsvInput) -> Result<Observations, DataError> 
                 .ok()
         });
         let importer = row.text(importer_col, problems).and_then(|text| {
-            let parsed = importers
-                .entry(text.to_string())
-                .or_insert_with(|| text.parse::<Importer>().ok());
-            match *parsed {
+            let parsed = match importers.get(text) {
+                Some(&known) => known,
+                None => {
+                    let parsed = text.parse::<Importer>().ok();
+                    importers.insert(text.to_string(), parsed);
+                    parsed
+                }
+            };
+            match parsed {
                 Some(Importer::RestOfWorld) => {
                     problems.push(
                         row.location(importer_col),
