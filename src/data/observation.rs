@@ -31,9 +31,11 @@ pub struct Observations {
     rows: Vec<Observation>,
     lines: Vec<u64>,
     metadata_columns: Vec<String>,
-    /// Row-major: `metadata_columns.len()` cells per observation; one allocation
-    /// per cell rather than a map per row keeps a million-row file compact.
-    metadata: Vec<Box<str>>,
+    /// Row-major: `metadata_columns.len()` cells per observation, each an index
+    /// into `metadata_values`. Customs extracts repeat the same status and source
+    /// on every row, so interning keeps a million-row file compact.
+    metadata: Vec<u32>,
+    metadata_values: Vec<Box<str>>,
     duplicates_dropped: usize,
 }
 
@@ -72,7 +74,8 @@ impl Observations {
     pub fn metadata(&self, index: usize, name: &str) -> Option<&str> {
         let col = self.metadata_columns.iter().position(|c| c == name)?;
         let width = self.metadata_columns.len();
-        self.metadata.get(index * width + col).map(|s| &**s)
+        let id = *self.metadata.get(index * width + col)?;
+        self.metadata_values.get(id as usize).map(|s| &**s)
     }
 
     /// Exact repeats of an earlier row (same importer, span and values) that were
@@ -103,6 +106,7 @@ impl Observations {
 pub(crate) struct ObservationsBuilder {
     obs: Observations,
     seen: HashMap<(Importer, Span), usize>,
+    interned: HashMap<Box<str>, u32>,
 }
 
 impl ObservationsBuilder {
@@ -114,9 +118,11 @@ impl ObservationsBuilder {
                 lines: Vec::new(),
                 metadata_columns,
                 metadata: Vec::new(),
+                metadata_values: vec![Box::<str>::default()],
                 duplicates_dropped: 0,
             },
             seen: HashMap::new(),
+            interned: HashMap::from([(Box::<str>::default(), 0)]),
         }
     }
 
@@ -157,16 +163,26 @@ impl ObservationsBuilder {
                 self.obs.lines.push(line);
                 let width = self.obs.metadata_columns.len();
                 let before = self.obs.metadata.len();
-                self.obs.metadata.extend(metadata.into_iter().take(width));
+                for value in metadata.into_iter().take(width) {
+                    let id = match self.interned.get(&value) {
+                        Some(&id) => id,
+                        None => {
+                            let id = self.obs.metadata_values.len() as u32;
+                            self.obs.metadata_values.push(value.clone());
+                            self.interned.insert(value, id);
+                            id
+                        }
+                    };
+                    self.obs.metadata.push(id);
+                }
                 // Short rows are refused before they reach here, but keep the
                 // layout rectangular whatever happens.
-                self.obs
-                    .metadata
-                    .resize(before + width, Box::<str>::default());
+                self.obs.metadata.resize(before + width, 0);
             }
         }
     }
 
+    /// The observations, without the loader's lookup tables.
     pub(crate) fn finish(self) -> Observations {
         self.obs
     }

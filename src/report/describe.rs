@@ -23,11 +23,11 @@ pub fn describe_table(d: &Describe) -> String {
     );
     let _ = writeln!(
         out,
-        "World total    {} t   {} y/y   ({}: {} t)   value {usd}",
-        fmt_tonnes(d.total_tonnes),
+        "World total    {}   {} y/y   ({}: {})   value {usd}",
+        with_unit(d.total_tonnes),
         fmt_pct(d.yoy_pct),
         y - 1,
-        fmt_tonnes(d.previous_total_tonnes),
+        with_unit(d.previous_total_tonnes),
     );
     let top10 = match d.top10_share_pct {
         Some(v) => format!("{:.1}%", v),
@@ -111,6 +111,13 @@ pub fn describe_table(d: &Describe) -> String {
         "\n{UNAVAILABLE}: not determined by the observations (magcast never estimates in describe)."
     );
     out
+}
+
+fn with_unit(tonnes: Option<f64>) -> String {
+    tonnes.map_or_else(
+        || UNAVAILABLE.to_string(),
+        |t| format!("{} t", thousands(t, 0)),
+    )
 }
 
 fn share(v: Option<f64>) -> String {
