@@ -12,5 +12,6 @@
 pub mod data;
 pub mod error;
 pub mod report;
+pub mod yaml;
 
 pub use error::{Error, Result};

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use super::error::{Location, ProblemList};
 use super::importer::Importer;
-use super::period::Span;
+use super::period::{Month, Span};
 
 /// One observed flow: tonnes (and optionally US$) exported by China to `importer`
 /// over `span`. The value is the sum of the monthly flow over the span.
@@ -90,6 +90,27 @@ impl Observations {
         v.sort_unstable();
         v.dedup();
         v
+    }
+
+    /// The observations whose span ends by `last`: the data as they stood then,
+    /// for holdout checks and backtests.
+    pub fn until(&self, last: Month) -> Observations {
+        let width = self.metadata_columns.len();
+        let keep: Vec<usize> = (0..self.rows.len())
+            .filter(|&i| self.rows[i].span.end() <= last)
+            .collect();
+        Observations {
+            source: self.source.clone(),
+            rows: keep.iter().map(|&i| self.rows[i]).collect(),
+            lines: keep.iter().map(|&i| self.lines[i]).collect(),
+            metadata_columns: self.metadata_columns.clone(),
+            metadata: keep
+                .iter()
+                .flat_map(|&i| self.metadata[i * width..(i + 1) * width].iter().copied())
+                .collect(),
+            metadata_values: self.metadata_values.clone(),
+            duplicates_dropped: 0,
+        }
     }
 
     /// The first and last month covered by any observation.
