@@ -22,25 +22,44 @@ fn fit_linear(set: &StrdSet, family: Family, intercept: bool) -> FittedRegressio
     let k = set.x.len();
     let x = Array2::from_shape_fn((n, k), |(i, j)| set.x[j][i]);
     let y = Array1::from(set.y.clone());
-    RegressionParams::new(family).intercept(intercept).fit(x.view(), y.view()).expect("fit")
+    RegressionParams::new(family)
+        .intercept(intercept)
+        .fit(x.view(), y.view())
+        .expect("fit")
 }
 
 /// Minimum digits of (estimates, std errors, residual SD, R²).
 fn linear_digits(name: &str, set: &StrdSet, fit: &FittedRegression) -> (f64, f64, f64, f64) {
     let cap = 15.0;
-    let est = set.estimates.iter().zip(fit.params()).map(|(&c, &v)| lre(v, c, cap)).fold(cap, f64::min);
-    let se = set.std_errors.iter().zip(fit.std_errors()).map(|(&c, &v)| lre(v, c, cap)).fold(cap, f64::min);
+    let est = set
+        .estimates
+        .iter()
+        .zip(fit.params())
+        .map(|(&c, &v)| lre(v, c, cap))
+        .fold(cap, f64::min);
+    let se = set
+        .std_errors
+        .iter()
+        .zip(fit.std_errors())
+        .map(|(&c, &v)| lre(v, c, cap))
+        .fold(cap, f64::min);
     let s = fit.statistics();
     let sd = lre(s.residual_sd, set.residual_sd, cap);
     let r2 = lre(s.r_squared, set.r_squared.expect("certified R²"), cap);
-    println!("{name:>9}: estimates {est:4.1}  std errors {se:4.1}  residual SD {sd:4.1}  R² {r2:4.1}");
+    println!(
+        "{name:>9}: estimates {est:4.1}  std errors {se:4.1}  residual SD {sd:4.1}  R² {r2:4.1}"
+    );
     (est, se, sd, r2)
 }
 
 fn check_linear(name: &str, family: Family, intercept: bool, est_min: f64, other_min: f64) {
     let set = load("linear", name);
     let fit = fit_linear(&set, family, intercept);
-    assert_eq!(fit.params().len(), set.estimates.len(), "{name}: parameter count");
+    assert_eq!(
+        fit.params().len(),
+        set.estimates.len(),
+        "{name}: parameter count"
+    );
     let (est, se, sd, r2) = linear_digits(name, &set, &fit);
     assert!(est >= est_min, "{name}: estimates have {est:.1} digits");
     assert!(se >= other_min, "{name}: std errors have {se:.1} digits");
@@ -109,16 +128,32 @@ fn check_nonlinear(name: &str, family: Family) {
     let x = Array2::from_shape_fn((n, 1), |(i, _)| set.x[0][i]);
     let y = Array1::from(set.y.clone());
     let cap = 11.0;
-    let starts = [("start 1", Some(set.starts[0].clone())), ("start 2", Some(set.starts[1].clone())), ("auto", None)];
+    let starts = [
+        ("start 1", Some(set.starts[0].clone())),
+        ("start 2", Some(set.starts[1].clone())),
+        ("auto", None),
+    ];
     for (label, start) in starts {
         let mut params = RegressionParams::new(family);
         if let Some(s) = start {
             params = params.start(s);
         }
-        let fit = params.fit(x.view(), y.view()).unwrap_or_else(|e| panic!("{name} {label}: {e}"));
+        let fit = params
+            .fit(x.view(), y.view())
+            .unwrap_or_else(|e| panic!("{name} {label}: {e}"));
         let s = fit.statistics();
-        let est = set.estimates.iter().zip(fit.params()).map(|(&c, &v)| lre(v, c, cap)).fold(cap, f64::min);
-        let se = set.std_errors.iter().zip(fit.std_errors()).map(|(&c, &v)| lre(v, c, cap)).fold(cap, f64::min);
+        let est = set
+            .estimates
+            .iter()
+            .zip(fit.params())
+            .map(|(&c, &v)| lre(v, c, cap))
+            .fold(cap, f64::min);
+        let se = set
+            .std_errors
+            .iter()
+            .zip(fit.std_errors())
+            .map(|(&c, &v)| lre(v, c, cap))
+            .fold(cap, f64::min);
         let rss = lre(s.rss, set.rss.expect("certified RSS"), cap);
         let sd = lre(s.residual_sd, set.residual_sd, cap);
         println!(
@@ -126,7 +161,11 @@ fn check_nonlinear(name: &str, family: Family) {
              converged {} in {} iterations",
             s.converged, s.iterations
         );
-        assert!(s.converged, "{name} {label}: not converged ({:?})", s.termination);
+        assert!(
+            s.converged,
+            "{name} {label}: not converged ({:?})",
+            s.termination
+        );
         assert!(est >= 6.0, "{name} {label}: estimates have {est:.1} digits");
         assert!(rss >= 8.0, "{name} {label}: RSS has {rss:.1} digits");
         assert!(se >= 4.0, "{name} {label}: std errors have {se:.1} digits");

@@ -3,6 +3,7 @@
 //! stdout and exit codes.
 
 mod describe;
+mod regress;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -27,6 +28,11 @@ enum Command {
     /// and its change, the importers ranked, the top-10 share, the fastest
     /// growers, half-year, quarterly and monthly growth.
     Describe(describe::DescribeArgs),
+    /// Least-squares fit of one trend family (linear, poly:N, exponential, power,
+    /// monomolecular, logistic, gompertz, richards) to two or more columns of any
+    /// numeric CSV: estimates, standard errors, RSS, R², AIC, AICc, BIC and
+    /// convergence. Nonlinear models start automatically unless --start is given.
+    Regress(regress::RegressArgs),
 }
 
 /// How a command prints its result.
@@ -59,6 +65,7 @@ impl From<ExitStatus> for ExitCode {
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitStatus> {
     match args.command {
         Command::Describe(a) => describe::describe(a),
+        Command::Regress(a) => regress::regress(a),
     }
 }
 

@@ -13,7 +13,9 @@ pub enum ModelError {
     )]
     UnknownFamily(String),
     /// Fewer observations than parameters plus one: no residual degree of freedom.
-    #[error("too few rows: {rows} observation(s) for {params} parameter(s); need at least {needed}")]
+    #[error(
+        "too few rows: {rows} observation(s) for {params} parameter(s); need at least {needed}"
+    )]
     TooFewRows {
         /// Observations given.
         rows: usize,
@@ -50,16 +52,38 @@ pub enum ModelError {
     /// The data are outside the family's domain (e.g. `power` with x ≤ 0).
     #[error("data outside the model's domain: {0}")]
     Domain(String),
+    /// The data file could not be opened or read.
+    #[error("cannot read `{}`: {message}", path.display())]
+    Io {
+        /// The file.
+        path: std::path::PathBuf,
+        /// The operating system's kind of failure.
+        kind: std::io::ErrorKind,
+        /// The operating system's message.
+        message: String,
+    },
+    /// A problem in the data file, located as `file:line:column: column `name``.
+    #[error("{0}")]
+    Input(String),
     /// The nonlinear solver could not find any finite fit.
     #[error("the model cannot be fitted: {0}")]
     CannotFit(String),
 }
 
 impl ModelError {
-    /// Whether the error is the user's input (exit code 2). Every model error is:
+    /// Whether the error is the user's input (exit code 2). Every model error is,
+    /// except a file that exists but cannot be read for reasons of the machine:
     /// the numerics only fail on data or options that do not admit a fit.
     pub fn is_bad_input(&self) -> bool {
-        true
+        match self {
+            ModelError::Io { kind, .. } => matches!(
+                kind,
+                std::io::ErrorKind::NotFound
+                    | std::io::ErrorKind::InvalidData
+                    | std::io::ErrorKind::IsADirectory
+            ),
+            _ => true,
+        }
     }
 }
 

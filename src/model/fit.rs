@@ -91,7 +91,9 @@ impl RegressionParams {
     pub fn check(self) -> Result<ValidRegressionParams> {
         let v = self.0;
         if v.max_iterations == 0 {
-            return Err(ModelError::InvalidOption("the iteration limit must be at least 1".into()));
+            return Err(ModelError::InvalidOption(
+                "the iteration limit must be at least 1".into(),
+            ));
         }
         match v.family.nonlinear_params() {
             None => {
@@ -118,7 +120,9 @@ impl RegressionParams {
                         )));
                     }
                     if s.iter().any(|v| !v.is_finite()) {
-                        return Err(ModelError::BadStart("starting values must be finite".into()));
+                        return Err(ModelError::BadStart(
+                            "starting values must be finite".into(),
+                        ));
                     }
                 }
             }
@@ -156,36 +160,59 @@ impl ValidRegressionParams {
     pub fn fit(&self, x: ArrayView2<'_, f64>, y: ArrayView1<'_, f64>) -> Result<FittedRegression> {
         let n = y.len();
         if x.nrows() != n {
-            return Err(ModelError::Shape(format!("{} rows of x but {n} values of y", x.nrows())));
+            return Err(ModelError::Shape(format!(
+                "{} rows of x but {n} values of y",
+                x.nrows()
+            )));
         }
         let k = x.ncols();
         if k == 0 || (self.family != Family::Linear && k != 1) {
             return Err(ModelError::Shape(format!(
                 "`{}` takes {} regressor column(s), got {k}",
                 self.family,
-                if self.family == Family::Linear { "one or more" } else { "exactly one" }
+                if self.family == Family::Linear {
+                    "one or more"
+                } else {
+                    "exactly one"
+                }
             )));
         }
         if let Some(row) = y.iter().position(|v| !v.is_finite()) {
-            return Err(ModelError::NonFinite { what: "y".into(), row });
+            return Err(ModelError::NonFinite {
+                what: "y".into(),
+                row,
+            });
         }
         for (j, col) in x.columns().into_iter().enumerate() {
             if let Some(row) = col.iter().position(|v| !v.is_finite()) {
-                return Err(ModelError::NonFinite { what: format!("x{}", j + 1), row });
+                return Err(ModelError::NonFinite {
+                    what: format!("x{}", j + 1),
+                    row,
+                });
             }
         }
         let yv: Vec<f64> = y.to_vec();
         let names = self.family.param_names(k, self.intercept);
         let p = names.len();
         if n < p + 1 {
-            return Err(ModelError::TooFewRows { rows: n, params: p, needed: p + 1 });
+            return Err(ModelError::TooFewRows {
+                rows: n,
+                params: p,
+                needed: p + 1,
+            });
         }
         let (coef, std_errors, rss, iterations, termination) = match self.family {
             Family::Linear | Family::Poly(_) => {
                 let design = raw_design(self.family, x);
                 let cols = design.len() / n;
                 let s = linear::least_squares(&design, n, cols, &yv, self.intercept)?;
-                (s.coef, s.std_errors, s.rss, s.sweeps as u64, Termination::Direct)
+                (
+                    s.coef,
+                    s.std_errors,
+                    s.rss,
+                    s.sweeps as u64,
+                    Termination::Direct,
+                )
             }
             family => {
                 let xv: Vec<f64> = x.column(0).to_vec();
@@ -200,7 +227,7 @@ impl ValidRegressionParams {
                         ))
                     })?,
                 };
-                let s = nonlinear::solve(family, &xv, &yv, &start, self.max_iterations)?;
+                let s = solve_with_restarts(family, &xv, &yv, &start, self.max_iterations)?;
                 (s.coef, s.std_errors, s.rss, s.iterations, s.termination)
             }
         };
@@ -216,6 +243,44 @@ impl ValidRegressionParams {
             stats,
         })
     }
+}
+
+/// Runs the solver from `start`; if it stalls, restarts from `start` with b1
+/// re-profiled and then from the automatic start, keeping the first converged
+/// fit (iterations add up over the attempts). A stalled fit is returned as such
+/// when no restart converges.
+fn solve_with_restarts(
+    family: Family,
+    x: &[f64],
+    y: &[f64],
+    first: &[f64],
+    max_iterations: u64,
+) -> Result<nonlinear::NonlinearSolution> {
+    let mut best = nonlinear::solve(family, x, y, first, max_iterations);
+    if best.as_ref().is_ok_and(|s| s.termination.converged()) {
+        return best;
+    }
+    let mut spent = best.as_ref().map_or(0, |s| s.iterations);
+    let restarts = [
+        start::reprofile(family, x, y, first),
+        start::auto_start(family, x, y),
+    ];
+    for candidate in restarts.into_iter().flatten() {
+        if candidate.as_slice() == first {
+            continue;
+        }
+        if let Ok(mut s) = nonlinear::solve(family, x, y, &candidate, max_iterations) {
+            spent += s.iterations;
+            s.iterations = spent;
+            if s.termination.converged() {
+                return Ok(s);
+            }
+            if best.is_err() {
+                best = Ok(s);
+            }
+        }
+    }
+    best
 }
 
 /// The raw regressor columns (column-major, without the intercept) of a linear family.
@@ -268,7 +333,14 @@ pub struct FitStatistics {
 }
 
 impl FitStatistics {
-    fn new(y: &[f64], p: usize, rss: f64, centred: bool, iterations: u64, termination: Termination) -> Self {
+    fn new(
+        y: &[f64],
+        p: usize,
+        rss: f64,
+        centred: bool,
+        iterations: u64,
+        termination: Termination,
+    ) -> Self {
         let n = y.len();
         let nf = n as f64;
         let tss = if centred {
@@ -279,10 +351,15 @@ impl FitStatistics {
             y.iter().map(|v| v * v).sum::<f64>()
         };
         let df = n - p;
-        let log_likelihood = -0.5 * nf * ((2.0 * std::f64::consts::PI).ln() + (rss / nf).ln() + 1.0);
+        let log_likelihood =
+            -0.5 * nf * ((2.0 * std::f64::consts::PI).ln() + (rss / nf).ln() + 1.0);
         let k = (p + 1) as f64;
         let aic = -2.0 * log_likelihood + 2.0 * k;
-        let aicc = if nf - k - 1.0 > 0.0 { aic + 2.0 * k * (k + 1.0) / (nf - k - 1.0) } else { f64::NAN };
+        let aicc = if nf - k - 1.0 > 0.0 {
+            aic + 2.0 * k * (k + 1.0) / (nf - k - 1.0)
+        } else {
+            f64::NAN
+        };
         let bic = -2.0 * log_likelihood + k * nf.ln();
         FitStatistics {
             n,
@@ -351,7 +428,11 @@ impl FittedRegression {
             .iter()
             .zip(&self.coef)
             .zip(&self.std_errors)
-            .map(|((name, &estimate), &std_error)| ParamEstimate { name: name.clone(), estimate, std_error })
+            .map(|((name, &estimate), &std_error)| ParamEstimate {
+                name: name.clone(),
+                estimate,
+                std_error,
+            })
             .collect()
     }
 
@@ -377,7 +458,13 @@ impl FittedRegression {
         Ok(x.rows()
             .into_iter()
             .map(|row| match self.family {
-                Family::Linear => b0 + row.iter().zip(&self.coef[off..]).map(|(a, b)| a * b).sum::<f64>(),
+                Family::Linear => {
+                    b0 + row
+                        .iter()
+                        .zip(&self.coef[off..])
+                        .map(|(a, b)| a * b)
+                        .sum::<f64>()
+                }
                 Family::Poly(_) => {
                     let mut acc = 0.0;
                     for &c in self.coef[off..].iter().rev() {

@@ -36,11 +36,21 @@ pub(crate) struct LinearSolution {
 
 /// Fits y ≈ [b0] + X·b by least squares. `x` is n×k column-major (the raw
 /// regressors, e.g. powers of x for `poly:N`).
-pub(crate) fn least_squares(x: &[f64], n: usize, k: usize, y: &[f64], intercept: bool) -> Result<LinearSolution> {
+pub(crate) fn least_squares(
+    x: &[f64],
+    n: usize,
+    k: usize,
+    y: &[f64],
+    intercept: bool,
+) -> Result<LinearSolution> {
     let off = usize::from(intercept);
     let p = k + off;
     if n < p + 1 {
-        return Err(ModelError::TooFewRows { rows: n, params: p, needed: p + 1 });
+        return Err(ModelError::TooFewRows {
+            rows: n,
+            params: p,
+            needed: p + 1,
+        });
     }
     if p == 0 {
         return Err(ModelError::Shape("the model has no parameters".into()));
@@ -79,7 +89,9 @@ pub(crate) fn least_squares(x: &[f64], n: usize, k: usize, y: &[f64], intercept:
     qr.factor(n, p, &a, true);
     let (ratio, pos) = qr.min_diag_ratio();
     if !(ratio > RANK_TOL) {
-        return Err(ModelError::RankDeficient { column: qr.perm(pos) });
+        return Err(ModelError::RankDeficient {
+            column: qr.perm(pos),
+        });
     }
 
     // Maps between the raw coefficients b and the scaled ones c (c = T·b):
@@ -200,7 +212,12 @@ pub(crate) fn least_squares(x: &[f64], n: usize, k: usize, y: &[f64], intercept:
         }
         *se = sigma * qr.variance_factor(&t, &mut work).sqrt();
     }
-    Ok(LinearSolution { coef: b, std_errors, rss, sweeps })
+    Ok(LinearSolution {
+        coef: b,
+        std_errors,
+        rss,
+        sweeps,
+    })
 }
 
 #[cfg(test)]
@@ -237,7 +254,11 @@ mod tests {
     fn too_few_rows() {
         assert!(matches!(
             least_squares(&[1.0, 2.0], 2, 1, &[1.0, 2.0], true),
-            Err(ModelError::TooFewRows { rows: 2, params: 2, needed: 3 })
+            Err(ModelError::TooFewRows {
+                rows: 2,
+                params: 2,
+                needed: 3
+            })
         ));
     }
 }

@@ -6,6 +6,7 @@
 //! * Nonlinear families: Levenberg–Marquardt as an argmin solver, analytic
 //!   Jacobians, self-starting values, Gauss–Newton polish; convergence reported.
 
+mod columns;
 mod error;
 mod family;
 mod fit;
@@ -14,6 +15,7 @@ mod nonlinear;
 mod qr;
 mod start;
 
+pub use columns::{NumericColumns, read_numeric_columns};
 pub use error::{ModelError, Result};
 pub use family::{Family, MAX_POLY_DEGREE};
 pub use fit::{

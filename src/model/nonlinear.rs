@@ -58,7 +58,12 @@ impl Operator for Curve<'_> {
     type Output = Vec<f64>;
 
     fn apply(&self, b: &Vec<f64>) -> std::result::Result<Vec<f64>, ArgminError> {
-        Ok(self.x.iter().zip(self.y).map(|(&x, &y)| y - self.family.value(x, b)).collect())
+        Ok(self
+            .x
+            .iter()
+            .zip(self.y)
+            .map(|(&x, &y)| y - self.family.value(x, b))
+            .collect())
     }
 }
 
@@ -139,14 +144,21 @@ fn sum_sq(v: &[f64]) -> f64 {
 
 impl<O> Solver<O, LmState> for LevenbergMarquardt
 where
-    O: Operator<Param = Vec<f64>, Output = Vec<f64>> + Jacobian<Param = Vec<f64>, Jacobian = Vec<f64>>,
+    O: Operator<Param = Vec<f64>, Output = Vec<f64>>
+        + Jacobian<Param = Vec<f64>, Jacobian = Vec<f64>>,
 {
     fn name(&self) -> &str {
         "Levenberg-Marquardt"
     }
 
-    fn init(&mut self, problem: &mut Problem<O>, mut state: LmState) -> std::result::Result<(LmState, Option<KV>), ArgminError> {
-        let b = state.take_param().ok_or_else(argmin::argmin_error_closure!(NotInitialized, "no start"))?;
+    fn init(
+        &mut self,
+        problem: &mut Problem<O>,
+        mut state: LmState,
+    ) -> std::result::Result<(LmState, Option<KV>), ArgminError> {
+        let b = state
+            .take_param()
+            .ok_or_else(argmin::argmin_error_closure!(NotInitialized, "no start"))?;
         self.r = problem.apply(&b)?;
         self.jac = problem.jacobian(&b)?;
         self.rss = sum_sq(&self.r);
@@ -158,13 +170,25 @@ where
             })
             .collect();
         if !self.rss.is_finite() || self.jac.iter().any(|v| !v.is_finite()) {
-            return Err(argmin::argmin_error!(InvalidParameter, "the model is not finite at the start"));
+            return Err(argmin::argmin_error!(
+                InvalidParameter,
+                "the model is not finite at the start"
+            ));
         }
         Ok((state.param(b).cost(self.rss), None))
     }
 
-    fn next_iter(&mut self, problem: &mut Problem<O>, mut state: LmState) -> std::result::Result<(LmState, Option<KV>), ArgminError> {
-        let b = state.take_param().ok_or_else(argmin::argmin_error_closure!(NotInitialized, "no parameters"))?;
+    fn next_iter(
+        &mut self,
+        problem: &mut Problem<O>,
+        mut state: LmState,
+    ) -> std::result::Result<(LmState, Option<KV>), ArgminError> {
+        let b = state
+            .take_param()
+            .ok_or_else(argmin::argmin_error_closure!(
+                NotInitialized,
+                "no parameters"
+            ))?;
         let n = self.r.len();
         let p = b.len();
         if self.rss == 0.0 {
@@ -199,12 +223,26 @@ where
         let r_trial = problem.apply(&trial)?;
         let rss_trial = sum_sq(&r_trial);
         let actual = self.rss - rss_trial;
-        let rho = if predicted > 0.0 { actual / predicted } else { -1.0 };
+        let rho = if predicted > 0.0 {
+            actual / predicted
+        } else {
+            -1.0
+        };
         if rss_trial.is_finite() && rho > 1e-4 {
             let jac = problem.jacobian(&trial)?;
             if jac.iter().all(|v| v.is_finite()) {
-                let scaled_step = step.iter().zip(&self.diag).map(|(d, s)| (d * s).powi(2)).sum::<f64>().sqrt();
-                let scaled_b = trial.iter().zip(&self.diag).map(|(d, s)| (d * s).powi(2)).sum::<f64>().sqrt();
+                let scaled_step = step
+                    .iter()
+                    .zip(&self.diag)
+                    .map(|(d, s)| (d * s).powi(2))
+                    .sum::<f64>()
+                    .sqrt();
+                let scaled_b = trial
+                    .iter()
+                    .zip(&self.diag)
+                    .map(|(d, s)| (d * s).powi(2))
+                    .sum::<f64>()
+                    .sqrt();
                 let old_rss = self.rss;
                 self.r = r_trial;
                 self.jac = jac;
@@ -233,8 +271,15 @@ where
         self.lambda *= self.nu;
         self.nu *= 2.0;
         if self.lambda > 1e30 || !self.lambda.is_finite() {
-            self.reason = Some(if self.gradient_cosine() <= 1e-8 { Termination::SmallGradient } else { Termination::Stalled });
-        } else if predicted >= 0.0 && predicted <= FTOL * FTOL * self.rss && self.gradient_cosine() <= 1e-8 {
+            self.reason = Some(if self.gradient_cosine() <= 1e-8 {
+                Termination::SmallGradient
+            } else {
+                Termination::Stalled
+            });
+        } else if predicted >= 0.0
+            && predicted <= FTOL * FTOL * self.rss
+            && self.gradient_cosine() <= 1e-8
+        {
             // The linear model predicts nothing more to gain: at the minimum.
             self.reason = Some(Termination::SmallReduction);
         }
@@ -261,7 +306,13 @@ pub(crate) struct NonlinearSolution {
 
 /// Runs Levenberg–Marquardt from `start`, polishes with Gauss–Newton, and
 /// computes standard errors from the QR of the Jacobian at the solution.
-pub(crate) fn solve(family: Family, x: &[f64], y: &[f64], start: &[f64], max_iters: u64) -> Result<NonlinearSolution> {
+pub(crate) fn solve(
+    family: Family,
+    x: &[f64],
+    y: &[f64],
+    start: &[f64],
+    max_iters: u64,
+) -> Result<NonlinearSolution> {
     let n = x.len();
     let p = start.len();
     let curve = Curve { family, x, y };
@@ -284,10 +335,14 @@ pub(crate) fn solve(family: Family, x: &[f64], y: &[f64], start: &[f64], max_ite
         .cloned()
         .ok_or_else(|| ModelError::CannotFit("the solver returned no parameters".into()))?;
     let curve = Curve { family, x, y };
-    let mut r = curve.apply(&b).map_err(|e| ModelError::CannotFit(e.to_string()))?;
+    let mut r = curve
+        .apply(&b)
+        .map_err(|e| ModelError::CannotFit(e.to_string()))?;
     let mut rss = sum_sq(&r);
     if !rss.is_finite() || b.iter().any(|v| !v.is_finite()) {
-        return Err(ModelError::CannotFit("the solver reached a non-finite point".into()));
+        return Err(ModelError::CannotFit(
+            "the solver reached a non-finite point".into(),
+        ));
     }
     let termination = match solver.reason {
         Some(t) if !reached_max => t,
@@ -295,7 +350,9 @@ pub(crate) fn solve(family: Family, x: &[f64], y: &[f64], start: &[f64], max_ite
     };
     // Gauss–Newton polish: undamped steps while they do not increase the RSS.
     let mut qr = Qr::default();
-    let mut jac = curve.jacobian(&b).map_err(|e| ModelError::CannotFit(e.to_string()))?;
+    let mut jac = curve
+        .jacobian(&b)
+        .map_err(|e| ModelError::CannotFit(e.to_string()))?;
     if termination.converged() {
         for _ in 0..4 {
             let (scaled, norms) = scale_columns(&jac, n, p);
@@ -320,7 +377,9 @@ pub(crate) fn solve(family: Family, x: &[f64], y: &[f64], start: &[f64], max_ite
             b = trial;
             r = rt;
             rss = rss_t;
-            jac = curve.jacobian(&b).map_err(|e| ModelError::CannotFit(e.to_string()))?;
+            jac = curve
+                .jacobian(&b)
+                .map_err(|e| ModelError::CannotFit(e.to_string()))?;
             if done {
                 break;
             }
@@ -341,7 +400,13 @@ pub(crate) fn solve(family: Family, x: &[f64], y: &[f64], start: &[f64], max_ite
             std_errors[j] = sigma * qr.variance_factor(&t, &mut work).sqrt();
         }
     }
-    Ok(NonlinearSolution { coef: b, std_errors, rss, iterations, termination })
+    Ok(NonlinearSolution {
+        coef: b,
+        std_errors,
+        rss,
+        iterations,
+        termination,
+    })
 }
 
 /// J with unit-norm columns, and the norms (zero columns keep norm 1).

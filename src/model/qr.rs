@@ -166,7 +166,11 @@ impl Qr {
         let r0 = self.r_diag(0).abs();
         let mut worst = (f64::INFINITY, 0);
         for k in 0..self.n {
-            let ratio = if r0 > 0.0 { self.r_diag(k).abs() / r0 } else { 0.0 };
+            let ratio = if r0 > 0.0 {
+                self.r_diag(k).abs() / r0
+            } else {
+                0.0
+            };
             if !(ratio >= worst.0) {
                 worst = (ratio, k);
             }

@@ -39,12 +39,21 @@ fn profile(family: Family, x: &[f64], y: &[f64], rest: &[f64]) -> Option<(f64, f
     }
     let b1 = gy / gg;
     b[0] = b1;
-    let rss: f64 = x.iter().zip(y).map(|(&xi, &yi)| (yi - family.value(xi, &b)).powi(2)).sum();
+    let rss: f64 = x
+        .iter()
+        .zip(y)
+        .map(|(&xi, &yi)| (yi - family.value(xi, &b)).powi(2))
+        .sum();
     rss.is_finite().then_some((b1, rss))
 }
 
 /// Keeps the candidate (b2, …) whose profiled RSS is smallest.
-fn best_of(family: Family, x: &[f64], y: &[f64], candidates: impl IntoIterator<Item = Vec<f64>>) -> Option<Vec<f64>> {
+fn best_of(
+    family: Family,
+    x: &[f64],
+    y: &[f64],
+    candidates: impl IntoIterator<Item = Vec<f64>>,
+) -> Option<Vec<f64>> {
     let mut best: Option<(f64, Vec<f64>)> = None;
     for rest in candidates {
         if let Some((b1, rss)) = profile(family, x, y, &rest)
@@ -158,4 +167,14 @@ pub(crate) fn auto_start(family: Family, x: &[f64], y: &[f64]) -> Option<Vec<f64
             best_of(family, x, y, cands)
         }
     }
+}
+
+/// `start` with b1 replaced by its best value for the start's other parameters:
+/// the restart point when a user's start stalls on a plateau (BoxBOD's first
+/// NIST start, where b1 is far too small for b2).
+pub(crate) fn reprofile(family: Family, x: &[f64], y: &[f64], start: &[f64]) -> Option<Vec<f64>> {
+    let (b1, _) = profile(family, x, y, start.get(1..)?)?;
+    let mut b = start.to_vec();
+    b[0] = b1;
+    Some(b)
 }

@@ -28,7 +28,8 @@ pub struct StrdSet {
 /// Where a named set lives: the shared public subset first, then this
 /// repository's fixtures.
 pub fn locate(kind: &str, name: &str) -> PathBuf {
-    let shared = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../shared/reference/nist/{kind}/{name}.dat"));
+    let shared = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(format!("../shared/reference/nist/{kind}/{name}.dat"));
     if shared.exists() {
         return shared;
     }
@@ -36,7 +37,9 @@ pub fn locate(kind: &str, name: &str) -> PathBuf {
 }
 
 fn num(s: &str) -> f64 {
-    s.trim().parse::<f64>().unwrap_or_else(|_| panic!("not a number: {s:?}"))
+    s.trim()
+        .parse::<f64>()
+        .unwrap_or_else(|_| panic!("not a number: {s:?}"))
 }
 
 /// Parses a `.dat` file.
@@ -53,7 +56,10 @@ pub fn load(kind: &str, name: &str) -> StrdSet {
             let inner = t.split("(lines").nth(1).unwrap().trim_end_matches(')');
             let parts: Vec<&str> = inner.split("to").collect();
             data_range = Some((num(parts[0]) as usize, num(parts[1]) as usize));
-        } else if tokens.len() == 3 && tokens[0].starts_with('B') && tokens[0][1..].parse::<u32>().is_ok() {
+        } else if tokens.len() == 3
+            && tokens[0].starts_with('B')
+            && tokens[0][1..].parse::<u32>().is_ok()
+        {
             set.estimates.push(num(tokens[1]));
             set.std_errors.push(num(tokens[2]));
         } else if tokens.len() == 6 && tokens[0].starts_with('b') && tokens[1] == "=" {
@@ -61,7 +67,8 @@ pub fn load(kind: &str, name: &str) -> StrdSet {
             set.starts[1].push(num(tokens[3]));
             set.estimates.push(num(tokens[4]));
             set.std_errors.push(num(tokens[5]));
-        } else if (t.starts_with("Standard Deviation") || t.starts_with("Residual Standard Deviation:"))
+        } else if (t.starts_with("Standard Deviation")
+            || t.starts_with("Residual Standard Deviation:"))
             && tokens[tokens.len() - 1].parse::<f64>().is_ok()
         {
             set.residual_sd = num(tokens[tokens.len() - 1]);
@@ -93,6 +100,14 @@ pub fn lre(value: f64, certified: f64, cap: f64) -> f64 {
     if !value.is_finite() {
         return 0.0;
     }
-    let err = if certified == 0.0 { value.abs() } else { ((value - certified) / certified).abs() };
-    if err == 0.0 { cap } else { (-err.log10()).clamp(0.0, cap) }
+    let err = if certified == 0.0 {
+        value.abs()
+    } else {
+        ((value - certified) / certified).abs()
+    };
+    if err == 0.0 {
+        cap
+    } else {
+        (-err.log10()).clamp(0.0, cap)
+    }
 }
