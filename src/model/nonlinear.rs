@@ -95,6 +95,8 @@ pub(crate) struct LevenbergMarquardt {
     r: Vec<f64>,
     jac: Vec<f64>,
     rss: f64,
+    /// RSS at or below which the data are fitted to rounding level.
+    rss_floor: f64,
     reason: Option<Termination>,
     qr: Qr,
 }
@@ -107,8 +109,12 @@ const FTOL: f64 = 1e-15;
 const GTOL: f64 = 1e-13;
 
 impl LevenbergMarquardt {
-    pub(crate) fn new() -> Self {
+    /// A solver for data `y`: an RSS below n·(16·ε·max|y|)² counts as an exact fit.
+    pub(crate) fn new(y: &[f64]) -> Self {
+        let ymax = y.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+        let floor = y.len() as f64 * (16.0 * f64::EPSILON * ymax).powi(2);
         LevenbergMarquardt {
+            rss_floor: floor,
             lambda: 1e-3,
             nu: 2.0,
             diag: Vec::new(),
@@ -191,9 +197,9 @@ where
             ))?;
         let n = self.r.len();
         let p = b.len();
-        if self.rss == 0.0 {
+        if self.rss <= self.rss_floor {
             self.reason = Some(Termination::ExactFit);
-            return Ok((state.param(b).cost(0.0), None));
+            return Ok((state.param(b).cost(self.rss), None));
         }
         // Damped step from the QR of the augmented matrix [J; √λ·D].
         let m = n + p;
@@ -255,7 +261,7 @@ where
                 }
                 self.lambda *= (1.0 - (2.0 * rho - 1.0).powi(3)).max(1.0 / 3.0);
                 self.nu = 2.0;
-                if self.rss == 0.0 {
+                if self.rss <= self.rss_floor {
                     self.reason = Some(Termination::ExactFit);
                 } else if scaled_step <= XTOL * (scaled_b + XTOL) {
                     self.reason = Some(Termination::SmallStep);
@@ -316,7 +322,7 @@ pub(crate) fn solve(
     let n = x.len();
     let p = start.len();
     let curve = Curve { family, x, y };
-    let mut solver = LevenbergMarquardt::new();
+    let mut solver = LevenbergMarquardt::new(y);
     let run = Executor::new(curve, solver.clone())
         .configure(|s| s.param(start.to_vec()).max_iters(max_iters))
         .timer(false)
