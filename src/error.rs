@@ -11,6 +11,9 @@ pub enum Error {
     /// Reading or understanding the observations failed.
     #[error(transparent)]
     Data(#[from] DataError),
+    /// A regression could not be fitted (or its data not read).
+    #[error(transparent)]
+    Model(#[from] crate::model::ModelError),
     /// Writing an output failed.
     #[error(transparent)]
     Report(#[from] crate::report::ReportError),
@@ -25,6 +28,7 @@ impl Error {
     pub fn is_bad_input(&self) -> bool {
         match self {
             Error::Data(e) => e.is_bad_input(),
+            Error::Model(e) => e.is_bad_input(),
             Error::Report(e) => e.is_bad_input(),
         }
     }
@@ -37,6 +41,9 @@ pub fn classify(error: &(dyn std::error::Error + 'static)) -> Option<bool> {
         return Some(e.is_bad_input());
     }
     if let Some(e) = error.downcast_ref::<DataError>() {
+        return Some(e.is_bad_input());
+    }
+    if let Some(e) = error.downcast_ref::<crate::model::ModelError>() {
         return Some(e.is_bad_input());
     }
     if let Some(e) = error.downcast_ref::<crate::report::ReportError>() {

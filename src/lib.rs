@@ -5,12 +5,14 @@
 //!
 //! * [`data`]: periods, importers, observations, loaders, and what the
 //!   observations alone determine (`describe`);
+//! * [`model`]: the trend families and their least-squares fits (`regress`);
 //! * [`report`]: tables and files for people and programs.
 //!
 //! The `magcast` binary is a thin command line over these modules.
 
 pub mod data;
 pub mod error;
+pub mod model;
 pub mod report;
 pub mod yaml;
 

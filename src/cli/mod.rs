@@ -4,6 +4,7 @@
 
 mod data_args;
 mod describe;
+mod regress;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -32,6 +33,11 @@ enum Command {
     /// annual figure, all its months, or sums and differences of observed spans,
     /// shown in the `from` column); otherwise it is `n/a`, never estimated.
     Describe(describe::DescribeArgs),
+    /// Least-squares fit of one trend family (linear, poly:N, exponential, power,
+    /// monomolecular, logistic, gompertz, richards) to two or more columns of any
+    /// numeric CSV: estimates, standard errors, RSS, R², AIC, AICc, BIC and
+    /// convergence. Nonlinear models start automatically unless --start is given.
+    Regress(regress::RegressArgs),
 }
 
 /// How a command prints its result.
@@ -64,6 +70,7 @@ impl From<ExitStatus> for ExitCode {
 pub(crate) fn run(args: Args) -> anyhow::Result<ExitStatus> {
     match args.command {
         Command::Describe(a) => describe::describe(a),
+        Command::Regress(a) => regress::regress(a),
     }
 }
 

@@ -1,0 +1,479 @@
+//! The regression API: unchecked [`RegressionParams`] → [`ValidRegressionParams`]
+//! → [`FittedRegression`] with estimates, standard errors and [`FitStatistics`].
+//!
+//! Statistics conventions (as R's `lm`/`nls` with `logLik`/`AIC`):
+//! * k = p + 1 estimated quantities (the p parameters and σ);
+//! * log-likelihood = −n/2·(ln 2π + ln(RSS/n) + 1);
+//! * AIC = −2·logLik + 2k; AICc = AIC + 2k(k+1)/(n−k−1) (NaN, printed `null`,
+//!   when n ≤ k+1); BIC = −2·logLik + k·ln n;
+//! * R² = 1 − RSS/TSS with TSS centred when the model has an intercept and for
+//!   every nonlinear family, uncentred (Σy²) for linear models without intercept;
+//! * residual SD = √(RSS/(n−p)); standard errors = √diag(σ²·(JᵀJ)⁻¹) from the QR
+//!   of J (of the design, for linear models).
+
+use ndarray::{Array1, ArrayView1, ArrayView2};
+use serde::Serialize;
+
+use super::error::{ModelError, Result};
+use super::family::Family;
+use super::nonlinear::{self, Termination};
+use super::{linear, start};
+
+/// Default iteration limit of the nonlinear solver.
+pub const DEFAULT_MAX_ITERATIONS: u64 = 1000;
+
+/// Checked settings of a regression: only these can fit.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidRegressionParams {
+    family: Family,
+    intercept: bool,
+    start: Option<Vec<f64>>,
+    max_iterations: u64,
+}
+
+/// Unchecked settings of a regression, built fluently and checked by
+/// [`RegressionParams::check`] (or implicitly by [`RegressionParams::fit`]).
+///
+/// | Name | Default | Purpose | Range |
+/// |---|---|---|---|
+/// | `intercept` | `true` | include b0 in `linear`/`poly:N` | only `true` for nonlinear families |
+/// | `start` | automatic | nonlinear starting values | one finite value per parameter; not for linear families |
+/// | `max_iterations` | 1000 | nonlinear iteration limit | ≥ 1 |
+///
+/// # Example
+/// ```
+/// use magcast::model::{Family, RegressionParams};
+/// use ndarray::{Array1, Array2};
+/// let x = Array2::from_shape_fn((5, 1), |(i, _)| i as f64);
+/// let y = Array1::from(vec![1.0, 3.1, 4.9, 7.2, 8.8]);
+/// let fit = RegressionParams::new(Family::Linear).fit(x.view(), y.view())?;
+/// assert!((fit.params()[1] - 1.97).abs() < 1e-12);
+/// # Ok::<(), magcast::model::ModelError>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegressionParams(ValidRegressionParams);
+
+impl RegressionParams {
+    /// Settings for `family` with the defaults above.
+    pub fn new(family: Family) -> Self {
+        RegressionParams(ValidRegressionParams {
+            family,
+            intercept: true,
+            start: None,
+            max_iterations: DEFAULT_MAX_ITERATIONS,
+        })
+    }
+
+    /// Whether a linear model has the intercept b0.
+    pub fn intercept(mut self, intercept: bool) -> Self {
+        self.0.intercept = intercept;
+        self
+    }
+
+    /// Starting values of a nonlinear fit, in parameter order.
+    pub fn start(mut self, start: Vec<f64>) -> Self {
+        self.0.start = Some(start);
+        self
+    }
+
+    /// Iteration limit of a nonlinear fit.
+    pub fn max_iterations(mut self, max_iterations: u64) -> Self {
+        self.0.max_iterations = max_iterations;
+        self
+    }
+
+    /// Checks the settings.
+    ///
+    /// # Errors
+    /// [`ModelError::InvalidOption`] for no intercept on a nonlinear family or a
+    /// zero iteration limit; [`ModelError::BadStart`] for starting values on a
+    /// linear family, of the wrong count, or not finite.
+    pub fn check(self) -> Result<ValidRegressionParams> {
+        let v = self.0;
+        if v.max_iterations == 0 {
+            return Err(ModelError::InvalidOption(
+                "the iteration limit must be at least 1".into(),
+            ));
+        }
+        match v.family.nonlinear_params() {
+            None => {
+                if v.start.is_some() {
+                    return Err(ModelError::BadStart(format!(
+                        "`{}` is linear and is solved directly; starting values apply to nonlinear models",
+                        v.family
+                    )));
+                }
+            }
+            Some(p) => {
+                if !v.intercept {
+                    return Err(ModelError::InvalidOption(format!(
+                        "no intercept applies to linear and poly:N, not to `{}`",
+                        v.family
+                    )));
+                }
+                if let Some(s) = &v.start {
+                    if s.len() != p {
+                        return Err(ModelError::BadStart(format!(
+                            "`{}` has {p} parameters but {} starting value(s) were given",
+                            v.family,
+                            s.len()
+                        )));
+                    }
+                    if s.iter().any(|v| !v.is_finite()) {
+                        return Err(ModelError::BadStart(
+                            "starting values must be finite".into(),
+                        ));
+                    }
+                }
+            }
+        }
+        Ok(v)
+    }
+
+    /// Checks the settings and fits.
+    ///
+    /// # Errors
+    /// Those of [`RegressionParams::check`] and [`ValidRegressionParams::fit`].
+    pub fn fit(&self, x: ArrayView2<'_, f64>, y: ArrayView1<'_, f64>) -> Result<FittedRegression> {
+        self.clone().check()?.fit(x, y)
+    }
+}
+
+impl ValidRegressionParams {
+    /// The family to fit.
+    pub fn family(&self) -> Family {
+        self.family
+    }
+
+    /// Whether a linear model has an intercept.
+    pub fn has_intercept(&self) -> bool {
+        self.intercept
+    }
+
+    /// Fits the model to regressors `x` (n rows; one column per regressor, one
+    /// column for every family but `linear`) and response `y`.
+    ///
+    /// # Errors
+    /// [`ModelError::Shape`], [`ModelError::NonFinite`], [`ModelError::TooFewRows`],
+    /// [`ModelError::Domain`] (power with x ≤ 0), [`ModelError::RankDeficient`],
+    /// or [`ModelError::CannotFit`] when no finite fit exists from the start.
+    pub fn fit(&self, x: ArrayView2<'_, f64>, y: ArrayView1<'_, f64>) -> Result<FittedRegression> {
+        let n = y.len();
+        if x.nrows() != n {
+            return Err(ModelError::Shape(format!(
+                "{} rows of x but {n} values of y",
+                x.nrows()
+            )));
+        }
+        let k = x.ncols();
+        if k == 0 || (self.family != Family::Linear && k != 1) {
+            return Err(ModelError::Shape(format!(
+                "`{}` takes {} regressor column(s), got {k}",
+                self.family,
+                if self.family == Family::Linear {
+                    "one or more"
+                } else {
+                    "exactly one"
+                }
+            )));
+        }
+        if let Some(row) = y.iter().position(|v| !v.is_finite()) {
+            return Err(ModelError::NonFinite {
+                what: "y".into(),
+                row,
+            });
+        }
+        for (j, col) in x.columns().into_iter().enumerate() {
+            if let Some(row) = col.iter().position(|v| !v.is_finite()) {
+                return Err(ModelError::NonFinite {
+                    what: format!("x{}", j + 1),
+                    row,
+                });
+            }
+        }
+        let yv: Vec<f64> = y.to_vec();
+        let names = self.family.param_names(k, self.intercept);
+        let p = names.len();
+        if n < p + 1 {
+            return Err(ModelError::TooFewRows {
+                rows: n,
+                params: p,
+                needed: p + 1,
+            });
+        }
+        let (coef, std_errors, rss, iterations, termination) = match self.family {
+            Family::Linear | Family::Poly(_) => {
+                let design = raw_design(self.family, x);
+                let cols = design.len() / n;
+                let s = linear::least_squares(&design, n, cols, &yv, self.intercept)?;
+                (
+                    s.coef,
+                    s.std_errors,
+                    s.rss,
+                    s.sweeps as u64,
+                    Termination::Direct,
+                )
+            }
+            family => {
+                let xv: Vec<f64> = x.column(0).to_vec();
+                if family == Family::Power && xv.iter().any(|&v| v <= 0.0) {
+                    return Err(ModelError::Domain("`power` needs every x > 0".into()));
+                }
+                let start = match &self.start {
+                    Some(s) => s.clone(),
+                    None => start::auto_start(family, &xv, &yv).ok_or_else(|| {
+                        ModelError::CannotFit(format!(
+                            "no automatic starting values for `{family}` on these data; give --start"
+                        ))
+                    })?,
+                };
+                let s = solve_with_restarts(family, &xv, &yv, &start, self.max_iterations)?;
+                (s.coef, s.std_errors, s.rss, s.iterations, s.termination)
+            }
+        };
+        let centred = self.intercept || !self.family.is_linear();
+        let stats = FitStatistics::new(&yv, p, rss, centred, iterations, termination);
+        Ok(FittedRegression {
+            family: self.family,
+            intercept: self.intercept,
+            regressors: k,
+            names,
+            coef,
+            std_errors,
+            stats,
+        })
+    }
+}
+
+/// Runs the solver from `start`; if it stalls, restarts from `start` with b1
+/// re-profiled and then from the automatic start, keeping the first converged
+/// fit (iterations add up over the attempts). A stalled fit is returned as such
+/// when no restart converges.
+fn solve_with_restarts(
+    family: Family,
+    x: &[f64],
+    y: &[f64],
+    first: &[f64],
+    max_iterations: u64,
+) -> Result<nonlinear::NonlinearSolution> {
+    let mut best = nonlinear::solve(family, x, y, first, max_iterations);
+    if best.as_ref().is_ok_and(|s| s.termination.converged()) {
+        return best;
+    }
+    let mut spent = best.as_ref().map_or(0, |s| s.iterations);
+    let restarts = [
+        start::reprofile(family, x, y, first),
+        start::auto_start(family, x, y),
+    ];
+    for candidate in restarts.into_iter().flatten() {
+        if candidate.as_slice() == first {
+            continue;
+        }
+        if let Ok(mut s) = nonlinear::solve(family, x, y, &candidate, max_iterations) {
+            spent += s.iterations;
+            s.iterations = spent;
+            if s.termination.converged() {
+                return Ok(s);
+            }
+            if best.is_err() {
+                best = Ok(s);
+            }
+        }
+    }
+    best
+}
+
+/// The raw regressor columns (column-major, without the intercept) of a linear family.
+fn raw_design(family: Family, x: ArrayView2<'_, f64>) -> Vec<f64> {
+    let n = x.nrows();
+    match family {
+        Family::Poly(deg) => {
+            let x0: Vec<f64> = x.column(0).to_vec();
+            let mut out = Vec::with_capacity(n * deg);
+            out.extend_from_slice(&x0);
+            for d in 1..deg {
+                for i in 0..n {
+                    let v = out[(d - 1) * n + i] * x0[i];
+                    out.push(v);
+                }
+            }
+            out
+        }
+        _ => x.columns().into_iter().flat_map(|c| c.to_vec()).collect(),
+    }
+}
+
+/// Goodness-of-fit statistics of one fit (conventions in the module docs).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FitStatistics {
+    /// Observations.
+    pub n: usize,
+    /// Residual degrees of freedom n − p.
+    pub df_resid: usize,
+    /// Residual sum of squares.
+    pub rss: f64,
+    /// Residual standard deviation √(RSS/(n−p)).
+    pub residual_sd: f64,
+    /// Coefficient of determination.
+    pub r_squared: f64,
+    /// Gaussian log-likelihood at the estimates (σ² = RSS/n).
+    pub log_likelihood: f64,
+    /// Akaike's information criterion, k = p + 1.
+    pub aic: f64,
+    /// AIC with the small-sample correction.
+    pub aicc: f64,
+    /// Bayesian (Schwarz) information criterion.
+    pub bic: f64,
+    /// Whether the solver converged (always true for linear models).
+    pub converged: bool,
+    /// Solver iterations (refinement sweeps for linear models).
+    pub iterations: u64,
+    /// Why the solver stopped.
+    pub termination: Termination,
+}
+
+impl FitStatistics {
+    fn new(
+        y: &[f64],
+        p: usize,
+        rss: f64,
+        centred: bool,
+        iterations: u64,
+        termination: Termination,
+    ) -> Self {
+        let n = y.len();
+        let nf = n as f64;
+        let tss = if centred {
+            let m0 = y.iter().sum::<f64>() / nf;
+            let m = m0 + y.iter().map(|v| v - m0).sum::<f64>() / nf;
+            y.iter().map(|v| (v - m) * (v - m)).sum::<f64>()
+        } else {
+            y.iter().map(|v| v * v).sum::<f64>()
+        };
+        let df = n - p;
+        let log_likelihood =
+            -0.5 * nf * ((2.0 * std::f64::consts::PI).ln() + (rss / nf).ln() + 1.0);
+        let k = (p + 1) as f64;
+        let aic = -2.0 * log_likelihood + 2.0 * k;
+        let aicc = if nf - k - 1.0 > 0.0 {
+            aic + 2.0 * k * (k + 1.0) / (nf - k - 1.0)
+        } else {
+            f64::NAN
+        };
+        let bic = -2.0 * log_likelihood + k * nf.ln();
+        FitStatistics {
+            n,
+            df_resid: df,
+            rss,
+            residual_sd: (rss / df as f64).sqrt(),
+            r_squared: 1.0 - rss / tss,
+            log_likelihood,
+            aic,
+            aicc,
+            bic,
+            converged: termination.converged(),
+            iterations,
+            termination,
+        }
+    }
+}
+
+/// One estimated parameter, as printed by `magcast regress`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ParamEstimate {
+    /// b0, b1, …
+    pub name: String,
+    /// Estimate.
+    pub estimate: f64,
+    /// Standard error.
+    pub std_error: f64,
+}
+
+/// A fitted regression: the only type that can predict.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FittedRegression {
+    family: Family,
+    intercept: bool,
+    regressors: usize,
+    names: Vec<String>,
+    coef: Vec<f64>,
+    std_errors: Vec<f64>,
+    stats: FitStatistics,
+}
+
+impl FittedRegression {
+    /// The fitted family.
+    pub fn family(&self) -> Family {
+        self.family
+    }
+
+    /// Estimates in MODEL.md §2 order.
+    pub fn params(&self) -> &[f64] {
+        &self.coef
+    }
+
+    /// Standard errors, in the same order.
+    pub fn std_errors(&self) -> &[f64] {
+        &self.std_errors
+    }
+
+    /// Parameter names (b0, b1, … or b1, b2, …).
+    pub fn param_names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// Estimates with names and standard errors.
+    pub fn param_table(&self) -> Vec<ParamEstimate> {
+        self.names
+            .iter()
+            .zip(&self.coef)
+            .zip(&self.std_errors)
+            .map(|((name, &estimate), &std_error)| ParamEstimate {
+                name: name.clone(),
+                estimate,
+                std_error,
+            })
+            .collect()
+    }
+
+    /// Goodness-of-fit statistics.
+    pub fn statistics(&self) -> &FitStatistics {
+        &self.stats
+    }
+
+    /// Predictions at new regressor rows (same columns as the fit).
+    ///
+    /// # Errors
+    /// [`ModelError::Shape`] if the number of columns differs from the fit.
+    pub fn predict(&self, x: ArrayView2<'_, f64>) -> Result<Array1<f64>> {
+        if x.ncols() != self.regressors {
+            return Err(ModelError::Shape(format!(
+                "the model was fitted on {} regressor(s), got {}",
+                self.regressors,
+                x.ncols()
+            )));
+        }
+        let off = usize::from(self.intercept);
+        let b0 = if self.intercept { self.coef[0] } else { 0.0 };
+        Ok(x.rows()
+            .into_iter()
+            .map(|row| match self.family {
+                Family::Linear => {
+                    b0 + row
+                        .iter()
+                        .zip(&self.coef[off..])
+                        .map(|(a, b)| a * b)
+                        .sum::<f64>()
+                }
+                Family::Poly(_) => {
+                    let mut acc = 0.0;
+                    for &c in self.coef[off..].iter().rev() {
+                        acc = acc * row[0] + c;
+                    }
+                    acc * row[0] + b0
+                }
+                f => f.value(row[0], &self.coef),
+            })
+            .collect())
+    }
+}

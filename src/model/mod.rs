@@ -1,0 +1,25 @@
+//! The regression core: the trend families of MODEL.md §2 fitted by least
+//! squares, accurately enough to reproduce the NIST StRD certified values.
+//!
+//! * Linear families (`linear`, `poly:N`): pivoted Householder QR of the centred
+//!   and scaled design plus iterative refinement in extended precision.
+//! * Nonlinear families: Levenberg–Marquardt as an argmin solver, analytic
+//!   Jacobians, self-starting values, Gauss–Newton polish; convergence reported.
+
+mod columns;
+mod error;
+mod family;
+mod fit;
+mod linear;
+mod nonlinear;
+mod qr;
+mod start;
+
+pub use columns::{NumericColumns, read_numeric_columns};
+pub use error::{ModelError, Result};
+pub use family::{Family, MAX_POLY_DEGREE};
+pub use fit::{
+    DEFAULT_MAX_ITERATIONS, FitStatistics, FittedRegression, ParamEstimate, RegressionParams,
+    ValidRegressionParams,
+};
+pub use nonlinear::Termination;
