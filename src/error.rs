@@ -14,6 +14,9 @@ pub enum Error {
     /// A regression could not be fitted (or its data not read).
     #[error(transparent)]
     Model(#[from] crate::model::ModelError),
+    /// The baseline panel could not be fitted or forecast.
+    #[error(transparent)]
+    Forecast(#[from] crate::forecast::ForecastError),
     /// Writing an output failed.
     #[error(transparent)]
     Report(#[from] crate::report::ReportError),
@@ -29,6 +32,7 @@ impl Error {
         match self {
             Error::Data(e) => e.is_bad_input(),
             Error::Model(e) => e.is_bad_input(),
+            Error::Forecast(e) => e.is_bad_input(),
             Error::Report(e) => e.is_bad_input(),
         }
     }
@@ -46,7 +50,13 @@ pub fn classify(error: &(dyn std::error::Error + 'static)) -> Option<bool> {
     if let Some(e) = error.downcast_ref::<crate::model::ModelError>() {
         return Some(e.is_bad_input());
     }
+    if let Some(e) = error.downcast_ref::<crate::forecast::ForecastError>() {
+        return Some(e.is_bad_input());
+    }
     if let Some(e) = error.downcast_ref::<crate::report::ReportError>() {
+        return Some(e.is_bad_input());
+    }
+    if let Some(e) = error.downcast_ref::<crate::report::WriteError>() {
         return Some(e.is_bad_input());
     }
     None

@@ -6,12 +6,15 @@
 //! * [`data`]: periods, importers, observations, loaders, and what the
 //!   observations alone determine (`describe`);
 //! * [`model`]: the trend families and their least-squares fits (`regress`);
+//! * [`forecast`]: the baseline panel: fits to span observations, shares of
+//!   WORLD, coherent sample paths and forecasts (`fit`, `forecast`);
 //! * [`report`]: tables and files for people and programs.
 //!
 //! The `magcast` binary is a thin command line over these modules.
 
 pub mod data;
 pub mod error;
+pub mod forecast;
 pub mod model;
 pub mod report;
 pub mod yaml;

@@ -126,11 +126,7 @@ impl YamlSource {
                 Some((k, rest)) if !k.contains(' ') => (k.to_string(), rest.to_string()),
                 _ => (String::new(), message.clone()),
             };
-            let rest = rest
-                .split(" at line ")
-                .next()
-                .unwrap_or(&rest)
-                .to_string();
+            let rest = rest.split(" at line ").next().unwrap_or(&rest).to_string();
             ConfigProblem {
                 path: self.path.clone(),
                 line,
@@ -186,10 +182,19 @@ mod tests {
         let src = YamlSource::new(Path::new("c.yaml"), text.to_string());
         let root = KeyPath::default();
         assert_eq!(src.locate(&root.key("a")), Some((1, 4)));
-        assert_eq!(src.locate(&root.key("list").index(0).key("y")), Some((3, 15)));
-        assert_eq!(src.locate(&root.key("list").index(1).key("y")), Some((5, 8)));
+        assert_eq!(
+            src.locate(&root.key("list").index(0).key("y")),
+            Some((3, 15))
+        );
+        assert_eq!(
+            src.locate(&root.key("list").index(1).key("y")),
+            Some((5, 8))
+        );
         // A missing key falls back to its parent.
-        assert_eq!(src.locate(&root.key("list").index(1).key("z")), Some((4, 5)));
+        assert_eq!(
+            src.locate(&root.key("list").index(1).key("z")),
+            Some((4, 5))
+        );
         let p = src.problem(&root.key("list").index(1).key("y"), "too big");
         assert_eq!(p.to_string(), "c.yaml:5:8: `list[1].y`: too big");
     }

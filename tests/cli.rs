@@ -159,3 +159,135 @@ fn describe_reads_comtrade_in_either_view() {
         "mirror data have no WORLD row"
     );
 }
+
+#[test]
+fn forecast_csv_has_the_contract_columns_and_every_series() {
+    let o = magcast(&[
+        "forecast", "--until", "2026-03", "--paths", "300", "--format", "csv",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("importer,period,mean,lower_80,upper_80,lower_95,upper_95")
+    );
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    // WORLD, EU27, 8 countries, ROW; three months each.
+    assert_eq!(rows.len(), 11 * 3);
+    assert_eq!(&rows[0][..2], ["WORLD", "2026-01"]);
+    assert_eq!(&rows[32][..2], ["ROW", "2026-03"]);
+    for r in &rows {
+        let v: Vec<f64> = r[2..].iter().map(|x| x.parse().unwrap()).collect();
+        assert!(
+            v[1] <= v[2] && v[3] <= v[1] && v[2] <= v[4] && v[3] >= 0.0,
+            "{r:?}"
+        );
+    }
+}
+
+#[test]
+fn saved_models_forecast_like_a_refit_and_threads_do_not_change_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let models = dir.path().join("models.json");
+    let o = magcast(&["fit", "--out", models.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["panel"]["series"][0]["importer"], "WORLD");
+    let args = [
+        "forecast", "--until", "2027-12", "--paths", "500", "--format", "csv",
+    ];
+    let refit = magcast(&args);
+    let mut with_models: Vec<&str> = args.to_vec();
+    with_models.extend(["--models", models.to_str().unwrap()]);
+    let saved = magcast(&with_models);
+    assert_eq!(saved.status.code(), Some(0), "{}", stderr(&saved));
+    assert_eq!(stdout(&refit), stdout(&saved));
+    let one_thread = Command::new(env!("CARGO_BIN_EXE_magcast"))
+        .args(args)
+        .env("RAYON_NUM_THREADS", "1")
+        .output()
+        .unwrap();
+    let two_threads = Command::new(env!("CARGO_BIN_EXE_magcast"))
+        .args(args)
+        .env("RAYON_NUM_THREADS", "2")
+        .output()
+        .unwrap();
+    assert_eq!(one_thread.stdout, two_threads.stdout);
+    assert_eq!(one_thread.stdout, refit.stdout);
+}
+
+#[test]
+fn fit_shows_models_and_residuals() {
+    let o = magcast(&["fit", "--residuals"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    assert!(text.contains("WORLD     exponential"), "{text}");
+    assert!(text.contains("share-of-world"), "{text}");
+    assert!(
+        text.contains("Observations beside the fitted median of their span"),
+        "{text}"
+    );
+    assert!(text.contains("WORLD     2025-05"), "{text}");
+}
+
+#[test]
+fn fit_and_forecast_refuse_bad_input_with_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("fit.yaml");
+    std::fs::write(
+        &config,
+        "candidates: [exponential]\nseasonality: sometimes\n",
+    )
+    .unwrap();
+    let o = magcast(&["fit", "--config", config.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("fit.yaml:2:14: `seasonality`: unknown variant `sometimes`"),
+        "{}",
+        stderr(&o)
+    );
+
+    let o = magcast(&["forecast", "--until", "2025-06"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("--until 2025-06 is not after the last observed month 2025-12"),
+        "{}",
+        stderr(&o)
+    );
+
+    let o = magcast(&["forecast", "--until", "2026-13"]);
+    assert_eq!(o.status.code(), Some(2));
+
+    let bogus = dir.path().join("models.json");
+    std::fs::write(&bogus, "{\"not\": \"models\"}").unwrap();
+    let o = magcast(&[
+        "forecast",
+        "--until",
+        "2026-12",
+        "--models",
+        bogus.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("not a models file written by `magcast fit --out`"),
+        "{}",
+        stderr(&o)
+    );
+
+    let o = magcast(&["fit", "--out", "/no/such/dir/models.json"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("cannot write `/no/such/dir/models.json`"),
+        "{}",
+        stderr(&o)
+    );
+
+    let o = magcast(&["forecast", "--until", "2026-12", "--level", "80,120"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("interval level 120 is not between 0 and 100"),
+        "{}",
+        stderr(&o)
+    );
+}

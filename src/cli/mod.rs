@@ -4,6 +4,8 @@
 
 mod data_args;
 mod describe;
+mod fit;
+mod forecast;
 mod regress;
 
 use std::io::Write;
@@ -38,6 +40,18 @@ enum Command {
     /// numeric CSV: estimates, standard errors, RSS, R², AIC, AICc, BIC and
     /// convergence. Nonlinear models start automatically unless --start is given.
     Regress(regress::RegressArgs),
+    /// Fit the baseline: every importer's trend, chosen by AICc, from the data as
+    /// they are (spans predicted by sums of months).
+    ///
+    /// WORLD is fitted on its own (the trend families compete, with seasonality
+    /// where every calendar month is observed twice and free levels for known
+    /// shocks); importers are shares of WORLD whose logit trend is shrunk towards
+    /// constant, so a country with a few observations borrows the world's
+    /// dynamics. `--out` saves the models for `forecast --models`.
+    Fit(fit::FitArgs),
+    /// Forecast every importer (and WORLD, groups, ROW) month by month after the
+    /// last observation, with intervals from coherent sample paths.
+    Forecast(forecast::ForecastArgs),
 }
 
 /// How a command prints its result.
@@ -49,6 +63,15 @@ pub(crate) enum Format {
     Json,
     /// CSV with a header row.
     Csv,
+}
+
+/// Output format of commands without a CSV form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum TableOrJson {
+    /// Aligned columns for people.
+    Table,
+    /// One JSON document.
+    Json,
 }
 
 /// How a run ended, mapped to the process exit code.
@@ -71,6 +94,8 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitStatus> {
     match args.command {
         Command::Describe(a) => describe::describe(a),
         Command::Regress(a) => regress::regress(a),
+        Command::Fit(a) => fit::fit(a),
+        Command::Forecast(a) => forecast::forecast(a),
     }
 }
 

@@ -72,11 +72,12 @@ impl Family {
         }
     }
 
-    /// f(x, θ) of a nonlinear family; linear families return NaN (they are
-    /// evaluated from their design matrix).
+    /// f(x, θ). Linear families are evaluated here for one regressor with an
+    /// intercept (a time trend); fits with several regressors use their design
+    /// matrix instead.
     pub fn value(self, x: f64, b: &[f64]) -> f64 {
         match self {
-            Family::Linear | Family::Poly(_) => f64::NAN,
+            Family::Linear | Family::Poly(_) => b.iter().rev().fold(0.0, |acc, c| acc * x + c),
             Family::Exponential => b[0] * (b[1] * x).exp(),
             Family::Power => b[0] * x.powf(b[1]),
             Family::Monomolecular => -b[0] * (-b[1] * x).exp_m1(),
@@ -87,10 +88,17 @@ impl Family {
     }
 
     /// f(x, θ) and its gradient ∂f/∂θ (written into `grad`, one entry per
-    /// parameter) of a nonlinear family.
+    /// parameter); linear families as in [`Family::value`].
     pub fn value_and_gradient(self, x: f64, b: &[f64], grad: &mut [f64]) -> f64 {
         match self {
-            Family::Linear | Family::Poly(_) => f64::NAN,
+            Family::Linear | Family::Poly(_) => {
+                let mut power = 1.0;
+                for g in grad.iter_mut().take(b.len()) {
+                    *g = power;
+                    power *= x;
+                }
+                b.iter().rev().fold(0.0, |acc, c| acc * x + c)
+            }
             Family::Exponential => {
                 let e = (b[1] * x).exp();
                 grad[0] = e;

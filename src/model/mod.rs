@@ -23,3 +23,7 @@ pub use fit::{
     ValidRegressionParams,
 };
 pub use nonlinear::Termination;
+
+pub(crate) use family::{sigmoid, softplus};
+pub(crate) use nonlinear::least_squares;
+pub(crate) use start::auto_start;

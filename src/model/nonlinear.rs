@@ -305,6 +305,8 @@ where
 pub(crate) struct NonlinearSolution {
     pub(crate) coef: Vec<f64>,
     pub(crate) std_errors: Vec<f64>,
+    /// (JᵀJ)⁻¹ at the solution, row-major p×p; NaN where J is rank-deficient.
+    pub(crate) unscaled_covariance: Vec<f64>,
     pub(crate) rss: f64,
     pub(crate) iterations: u64,
     pub(crate) termination: Termination,
@@ -319,9 +321,27 @@ pub(crate) fn solve(
     start: &[f64],
     max_iters: u64,
 ) -> Result<NonlinearSolution> {
-    let n = x.len();
+    least_squares(|| Curve { family, x, y }, y, start, max_iters)
+}
+
+/// [`solve`] for any least-squares problem: `make` builds the problem (argmin's
+/// executor consumes one), whose residuals are `targets − f(θ)` and whose
+/// Jacobian is ∂f/∂θ, column-major.
+pub(crate) fn least_squares<O, F>(
+    make: F,
+    targets: &[f64],
+    start: &[f64],
+    max_iters: u64,
+) -> Result<NonlinearSolution>
+where
+    F: Fn() -> O,
+    O: Operator<Param = Vec<f64>, Output = Vec<f64>>
+        + Jacobian<Param = Vec<f64>, Jacobian = Vec<f64>>,
+{
+    let y = targets;
+    let n = y.len();
     let p = start.len();
-    let curve = Curve { family, x, y };
+    let curve = make();
     let mut solver = LevenbergMarquardt::new(y);
     let run = Executor::new(curve, solver.clone())
         .configure(|s| s.param(start.to_vec()).max_iters(max_iters))
@@ -340,7 +360,7 @@ pub(crate) fn solve(
         .get_param()
         .cloned()
         .ok_or_else(|| ModelError::CannotFit("the solver returned no parameters".into()))?;
-    let curve = Curve { family, x, y };
+    let curve = make();
     let mut r = curve
         .apply(&b)
         .map_err(|e| ModelError::CannotFit(e.to_string()))?;
@@ -397,18 +417,26 @@ pub(crate) fn solve(
     let (scaled, norms) = scale_columns(&jac, n, p);
     qr.factor(n, p, &scaled, true);
     let mut std_errors = vec![f64::NAN; p];
+    let mut unscaled_covariance = vec![f64::NAN; p * p];
     if qr.min_diag_ratio().0 > 1e-15 {
+        // Column j of R⁻ᵀ·P·(e_j / norm_j); (JᵀJ)⁻¹_jk is the dot product of two.
         let mut t = vec![0.0; p];
-        let mut work = vec![0.0; p];
-        for j in 0..p {
+        let mut w = vec![vec![0.0; p]; p];
+        for (j, wj) in w.iter_mut().enumerate() {
             t.fill(0.0);
             t[j] = 1.0 / norms[j];
-            std_errors[j] = sigma * qr.variance_factor(&t, &mut work).sqrt();
+            std_errors[j] = sigma * qr.variance_factor(&t, wj).sqrt();
+        }
+        for j in 0..p {
+            for k in 0..p {
+                unscaled_covariance[j * p + k] = w[j].iter().zip(&w[k]).map(|(a, b)| a * b).sum();
+            }
         }
     }
     Ok(NonlinearSolution {
         coef: b,
         std_errors,
+        unscaled_covariance,
         rss,
         iterations,
         termination,

@@ -1,11 +1,17 @@
 //! The report stage: turning results into tables, CSV and JSON for people and
 //! programs.
 
+mod atomic;
 mod describe;
+mod fit;
+mod forecast;
 mod number;
 mod table;
 
+pub use atomic::{WriteError, write_atomic};
 pub use describe::{describe_csv, describe_table};
+pub use fit::{fit_table, residual_table};
+pub use forecast::{forecast_csv, forecast_json, forecast_table};
 pub use number::{UNAVAILABLE, fmt_pct, fmt_tonnes, thousands};
 pub use table::{Align, Table};
 
@@ -19,11 +25,18 @@ pub enum ReportError {
     /// Writing JSON failed.
     #[error("cannot write JSON")]
     Json(#[from] serde_json::Error),
+    /// An output file could not be written.
+    #[error(transparent)]
+    Write(#[from] WriteError),
 }
 
 impl ReportError {
-    /// Writing outputs fails for reasons of the machine, not of the input.
+    /// An output folder that does not exist or may not be written is the user's
+    /// to fix (exit 2); other failures are the machine's (exit 1).
     pub fn is_bad_input(&self) -> bool {
-        false
+        match self {
+            ReportError::Write(e) => e.is_bad_input(),
+            _ => false,
+        }
     }
 }

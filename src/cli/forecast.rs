@@ -1,0 +1,88 @@
+//! `magcast forecast`: the baseline forecast of every importer, with intervals.
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+
+use super::data_args::DataArgs;
+use super::fit::ConfigArg;
+use super::{ExitStatus, print};
+use magcast::data::Month;
+use magcast::forecast::{self, FittedPanel, ForecastError};
+use magcast::report;
+
+/// Arguments of `magcast forecast`.
+#[derive(Debug, Args)]
+pub(crate) struct ForecastArgs {
+    #[command(flatten)]
+    data: DataArgs,
+    #[command(flatten)]
+    config: ConfigArg,
+    /// Saved models from `fit --out` (the data are then not refitted).
+    #[arg(long, value_name = "FILE")]
+    models: Option<PathBuf>,
+    /// Last month to forecast, e.g. 2030-12.
+    #[arg(long, value_name = "YYYY-MM")]
+    until: Month,
+    /// Interval levels in %, comma-separated.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "80,95",
+        value_name = "L1,L2"
+    )]
+    level: Vec<f64>,
+    /// Number of sample paths behind the means and intervals.
+    #[arg(long, default_value_t = 2000)]
+    paths: usize,
+    /// Seed of the sample paths (same seed, same numbers, any thread count).
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    format: ForecastFormat,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ForecastFormat {
+    /// Yearly totals of the mean for people.
+    Table,
+    /// Monthly rows with interval bounds.
+    Csv,
+    /// One JSON document with the monthly rows.
+    Json,
+}
+
+pub(crate) fn forecast(args: ForecastArgs) -> anyhow::Result<ExitStatus> {
+    let panel = match &args.models {
+        Some(path) => read_models(path)?,
+        None => forecast::fit_panel(&args.data.load()?, &args.config.load()?)?,
+    };
+    let fc = forecast::forecast_panel(&panel, args.until, &args.level, args.paths, args.seed)?;
+    match args.format {
+        ForecastFormat::Table => print(&report::forecast_table(&fc))?,
+        ForecastFormat::Json => print(&report::forecast_json(&fc)?)?,
+        ForecastFormat::Csv => {
+            let mut buf = Vec::new();
+            report::forecast_csv(&fc, &mut buf)?;
+            print(&String::from_utf8(buf)?)?;
+        }
+    }
+    Ok(ExitStatus::Success)
+}
+
+/// Reads a models file written by `fit --out`.
+pub(crate) fn read_models(path: &std::path::Path) -> Result<FittedPanel, ForecastError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ForecastError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    serde_json::from_str(&text).map_err(|e| ForecastError::Models {
+        path: path.to_path_buf(),
+        reason: format!(
+            "not a models file written by `magcast fit --out` (line {}, column {}: {e})",
+            e.line(),
+            e.column()
+        ),
+    })
+}

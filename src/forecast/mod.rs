@@ -1,0 +1,25 @@
+//! Baseline forecasts by importer: trends fitted to the observations as they
+//! are (spans predicted by sums of monthly flows), importers pooled as shares of
+//! WORLD, coherent sample paths, and forecasts with intervals.
+//!
+//! The flow: [`FitConfig`] (from `fit.yaml`) → [`fit_panel`] → [`FittedPanel`]
+//! (saved as `models.json`) → [`PathSampler`] / [`forecast_panel`] →
+//! [`PanelForecast`].
+
+mod config;
+mod curve;
+mod error;
+mod holdout;
+mod panel;
+mod paths;
+mod series;
+
+pub use config::{
+    BUNDLED_FIT_CONFIG, FitConfig, FitConfigSpec, Intervention, InterventionSpec, Pin, Seasonality,
+};
+pub use curve::{InterventionTerms, SeriesModel};
+pub use error::ForecastError;
+pub use holdout::{HoldoutPoint, holdout};
+pub use panel::{Candidate, FittedPanel, FittedPoint, FittedSeries, SeriesStats, fit_panel};
+pub use paths::{PanelForecast, PathSampler, forecast_panel};
+pub use series::{ObservationSummary, ZERO_FLOOR_TONNES};

@@ -1,0 +1,673 @@
+//! Fitting the whole panel: WORLD on its own (the best of the trend families by
+//! AICc), every importer as a share of WORLD with its trend shrunk towards
+//! constant, or on its own where pinned.
+//!
+//! Why shares: most importers have a handful of observations, too few for a
+//! trend of their own. Modelling each importer's monthly flow as WORLD's flow
+//! times a share whose logit moves linearly in time lets every importer borrow
+//! the world series' growth, seasonality and shocks; a ridge penalty (a normal
+//! prior on the share's annual logit trend, sd 0.2 by default) keeps a share
+//! constant unless its own data say otherwise, and residual variances are pooled
+//! across importers so that a country with one observation still gets honest
+//! intervals.
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::config::{FitConfig, Intervention, Pin, Seasonality};
+use super::curve::{Evaluator, InterventionTerms, LogMean, SeriesModel, SpanProblem, trend_params};
+use super::error::ForecastError;
+use super::series::{ObservationSummary, SeriesObs};
+use crate::data::{Importer, Month, Observations};
+use crate::model::{Family, least_squares};
+
+/// Most LM iterations per candidate.
+const MAX_ITERATIONS: u64 = 400;
+/// Prior weight (in degrees of freedom) of the pooled residual variance.
+const POOL_DF: f64 = 2.0;
+
+/// How well a model fitted its series.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SeriesStats {
+    /// Observations used.
+    pub n_obs: usize,
+    /// Parameters estimated.
+    pub n_params: usize,
+    /// Weighted residual sum of squares on the log scale.
+    pub rss: f64,
+    /// Residual degrees of freedom (may be 0 for tiny series).
+    pub df_resid: i64,
+    /// Gaussian log-likelihood of the observed tonnes (log-scale model).
+    pub log_likelihood: f64,
+    /// Corrected Akaike criterion, where defined (n > k + 1).
+    pub aicc: Option<f64>,
+    /// Whether the optimiser converged.
+    pub converged: bool,
+    /// Optimiser iterations.
+    pub iterations: u64,
+}
+
+/// One candidate tried for a series.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Candidate {
+    /// e.g. `logistic+season`.
+    pub model: String,
+    /// Its AICc, where it fitted and AICc is defined.
+    pub aicc: Option<f64>,
+    /// Why it was not usable, if it was not.
+    pub failure: Option<String>,
+}
+
+/// The fitted model of one series.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FittedSeries {
+    /// The series.
+    pub importer: Importer,
+    /// The chosen model and its parameter layout.
+    pub model: SeriesModel,
+    /// Parameter names.
+    pub param_names: Vec<String>,
+    /// Estimates.
+    pub params: Vec<f64>,
+    /// Standard errors (NaN where not identified).
+    pub std_errors: Vec<f64>,
+    /// Covariance of the estimates, row-major p×p (NaN where not identified).
+    pub covariance: Vec<f64>,
+    /// Monthly residual sd on the log scale used for intervals and paths.
+    pub sigma: f64,
+    /// Fit statistics.
+    pub stats: SeriesStats,
+    /// The observations used.
+    pub observations: ObservationSummary,
+    /// Every candidate tried.
+    pub candidates: Vec<Candidate>,
+    /// How the model was chosen.
+    pub selection: String,
+}
+
+/// The fitted panel: what `fit --out` saves and `forecast` and `run` reuse.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FittedPanel {
+    /// magcast's version that fitted it.
+    pub magcast_version: String,
+    /// The data file.
+    pub data_source: String,
+    /// Time zero of every trend (x = years since this month).
+    pub origin: Month,
+    /// The last month any observation covers; forecasts start after it.
+    pub last_observed: Month,
+    /// Known shocks used.
+    pub interventions: Vec<Intervention>,
+    /// Every series, in output order (WORLD, groups, countries).
+    pub series: Vec<FittedSeries>,
+}
+
+impl FittedPanel {
+    /// The fitted WORLD series, if the data have one.
+    pub fn world(&self) -> Option<&FittedSeries> {
+        self.series.iter().find(|s| s.importer == Importer::World)
+    }
+}
+
+/// Fits every series of `obs`.
+///
+/// # Errors
+/// [`ForecastError`] when a series cannot be fitted at all.
+pub fn fit_panel(obs: &Observations, config: &FitConfig) -> Result<FittedPanel, ForecastError> {
+    let range = obs
+        .month_range()
+        .ok_or_else(|| ForecastError::Request("no observations".into()))?;
+    let origin = range.start();
+    let last = range.end();
+    let importers = obs.importers();
+    let has_world = importers.contains(&Importer::World);
+    let world = if has_world {
+        let series = SeriesObs::new(obs, Importer::World, origin);
+        let families = match config.pins.get(&Importer::World) {
+            Some(Pin::Family(f)) => vec![*f],
+            _ => config.candidates.clone(),
+        };
+        Some(fit_trend(&series, &families, config, origin)?)
+    } else {
+        None
+    };
+    let log_world: Vec<f64> = match &world {
+        Some(w) => log_path(w, origin, last.months_since(origin) + 1, &[]),
+        None => Vec::new(),
+    };
+    let world_sigma = world.as_ref().map_or(0.1, |w| w.sigma);
+    let others: Vec<Importer> = importers
+        .into_iter()
+        .filter(|&i| i != Importer::World)
+        .collect();
+    let fitted: Vec<Result<FittedSeries, ForecastError>> = others
+        .par_iter()
+        .map(|&importer| {
+            let series = SeriesObs::new(obs, importer, origin);
+            match config.pins.get(&importer) {
+                Some(Pin::Family(f)) => fit_trend(&series, &[*f], config, origin),
+                _ if !has_world => fit_trend(&series, &config.candidates, config, origin),
+                _ => fit_share(&series, config, origin, &log_world, world_sigma),
+            }
+        })
+        .collect();
+    let mut series: Vec<FittedSeries> = world.into_iter().collect();
+    for f in fitted {
+        series.push(f?);
+    }
+    pool_share_variances(&mut series, world_sigma);
+    Ok(FittedPanel {
+        magcast_version: env!("CARGO_PKG_VERSION").to_string(),
+        data_source: obs.source().display().to_string(),
+        origin,
+        last_observed: last,
+        interventions: config.interventions.clone(),
+        series,
+    })
+}
+
+/// log μ of a fitted series at grid months `0..len` (no noise).
+pub(crate) fn log_path(s: &FittedSeries, origin: Month, len: i32, log_world: &[f64]) -> Vec<f64> {
+    let eval = Evaluator {
+        model: &s.model,
+        origin,
+        log_world,
+    };
+    let mut grad = vec![0.0; s.params.len()];
+    (0..len)
+        .map(|t| eval.log_mean(t, &s.params, &mut grad))
+        .collect()
+}
+
+/// Which shock months get their own factor in a series: every month of a window
+/// if each was observed on its own; one factor for the whole window if the window
+/// was observed only inside longer spans; none if the series never saw it.
+fn intervention_terms(series: &SeriesObs, interventions: &[Intervention]) -> InterventionTerms {
+    let mut terms = InterventionTerms::default();
+    for w in interventions {
+        let touched = series
+            .obs
+            .iter()
+            .any(|o| o.span.end() >= w.span.start() && o.span.start() <= w.span.end());
+        if !touched {
+            continue;
+        }
+        let single = |m: Month| series.obs.iter().any(|o| o.len == 1 && o.span.start() == m);
+        if w.span.months().all(single) {
+            for m in w.span.months() {
+                terms.months.push(m);
+                terms.params.push(terms.names.len());
+                terms.names.push(format!("{}_{m}", w.name));
+            }
+        } else {
+            let idx = terms.names.len();
+            terms.names.push(w.name.clone());
+            for m in w.span.months() {
+                terms.months.push(m);
+                terms.params.push(idx);
+            }
+        }
+    }
+    terms
+}
+
+struct Solved {
+    termination: crate::model::Termination,
+    params: Vec<f64>,
+    unscaled_cov: Vec<f64>,
+    rss: f64,
+    iterations: u64,
+    converged: bool,
+}
+
+fn solve<M: LogMean>(
+    series: &SeriesObs,
+    model: &M,
+    ridge: Option<(usize, f64)>,
+    start: Vec<f64>,
+) -> Result<Solved, String> {
+    let targets: Vec<f64> = series
+        .obs
+        .iter()
+        .map(|o| o.weight.sqrt() * o.log_y)
+        .chain(ridge.map(|_| 0.0))
+        .collect();
+    let make = || SpanProblem {
+        series,
+        model,
+        ridge,
+    };
+    let sol = least_squares(make, &targets, &start, MAX_ITERATIONS).map_err(|e| e.to_string())?;
+    // The solver's stopping rules are tuned to certify NIST digits; a log-sum
+    // objective has a rounding floor above them, so a stall at a point where the
+    // residuals are orthogonal to the Jacobian (to 1e-6) is a converged fit.
+    let converged = sol.termination.converged()
+        || (matches!(sol.termination, crate::model::Termination::Stalled)
+            && gradient_cosine(&make(), &sol.coef) < 1e-6);
+    // The RSS of the observations alone (without the ridge row).
+    let rss = match ridge {
+        Some((j, lambda)) => sol.rss - (lambda * sol.coef[j]).powi(2),
+        None => sol.rss,
+    };
+    Ok(Solved {
+        termination: sol.termination,
+        converged,
+        params: sol.coef,
+        unscaled_cov: sol.unscaled_covariance,
+        rss: rss.max(0.0),
+        iterations: sol.iterations,
+    })
+}
+
+/// The largest |cos| between the residual vector and a Jacobian column.
+fn gradient_cosine<M: LogMean>(problem: &SpanProblem<'_, M>, theta: &[f64]) -> f64 {
+    use argmin::core::{Jacobian, Operator};
+    let theta = theta.to_vec();
+    let (Ok(r), Ok(j)) = (problem.apply(&theta), problem.jacobian(&theta)) else {
+        return f64::INFINITY;
+    };
+    let n = r.len();
+    let rn = r.iter().map(|v| v * v).sum::<f64>().sqrt();
+    if rn == 0.0 {
+        return 0.0;
+    }
+    j.chunks(n)
+        .map(|col| {
+            let cn = col.iter().map(|v| v * v).sum::<f64>().sqrt();
+            let dot: f64 = col.iter().zip(&r).map(|(a, b)| a * b).sum();
+            if cn > 0.0 {
+                (dot / (cn * rn)).abs()
+            } else {
+                0.0
+            }
+        })
+        .fold(0.0, f64::max)
+}
+
+fn stats(series: &SeriesObs, p: usize, s: &Solved) -> SeriesStats {
+    let n = series.obs.len();
+    let nf = n as f64;
+    let rss = s.rss.max(1e-300);
+    let sum_log_w: f64 = series.obs.iter().map(|o| o.weight.ln()).sum();
+    let log_likelihood = -nf / 2.0 * ((2.0 * std::f64::consts::PI * rss / nf).ln() + 1.0)
+        + sum_log_w / 2.0
+        - series.sum_log_y();
+    let k = (p + 1) as f64;
+    let aicc = (nf - k - 1.0 > 0.0)
+        .then(|| -2.0 * log_likelihood + 2.0 * k + 2.0 * k * (k + 1.0) / (nf - k - 1.0));
+    SeriesStats {
+        n_obs: n,
+        n_params: p,
+        rss: s.rss,
+        df_resid: n as i64 - p as i64,
+        log_likelihood,
+        aicc: aicc.filter(|a| a.is_finite()),
+        converged: s.converged,
+        iterations: s.iterations,
+    }
+}
+
+/// Starting values of a family's trend from (mid-span year, monthly level) points,
+/// leaving out points inside shock windows where enough others remain.
+fn trend_start(family: Family, series: &SeriesObs, terms: &InterventionTerms) -> Option<Vec<f64>> {
+    let (xs, ys) = series.monthly_levels();
+    let calm: Vec<usize> = (0..xs.len())
+        .filter(|&i| {
+            let o = &series.obs[i];
+            !terms.months.iter().any(|m| o.span.contains(*m))
+        })
+        .collect();
+    let keep: Vec<usize> = if calm.len() >= 2 {
+        calm
+    } else {
+        (0..xs.len()).collect()
+    };
+    let x: Vec<f64> = keep.iter().map(|&i| xs[i]).collect();
+    let y: Vec<f64> = keep.iter().map(|&i| ys[i]).collect();
+    match family {
+        Family::Linear | Family::Poly(_) => {
+            let mut b = vec![0.0; trend_params(family)];
+            let (slope, intercept) = weighted_line(&x, &y);
+            b[0] = intercept;
+            if b.len() > 1 {
+                b[1] = slope;
+            }
+            Some(b)
+        }
+        _ => crate::model::auto_start(family, &x, &y),
+    }
+}
+
+fn weighted_line(x: &[f64], y: &[f64]) -> (f64, f64) {
+    let n = x.len() as f64;
+    let mx = x.iter().sum::<f64>() / n;
+    let my = y.iter().sum::<f64>() / n;
+    let sxx: f64 = x.iter().map(|v| (v - mx).powi(2)).sum();
+    let sxy: f64 = x.iter().zip(y).map(|(a, b)| (a - mx) * (b - my)).sum();
+    let slope = if sxx > 0.0 { sxy / sxx } else { 0.0 };
+    (slope, my - slope * mx)
+}
+
+/// Fits every candidate family (and seasonal variant) and keeps the lowest AICc.
+fn fit_trend(
+    series: &SeriesObs,
+    families: &[Family],
+    config: &FitConfig,
+    origin: Month,
+) -> Result<FittedSeries, ForecastError> {
+    let terms = intervention_terms(series, &config.interventions);
+    let seasonal_ok = match config.seasonality {
+        Seasonality::Off => false,
+        Seasonality::Auto => series.supports_seasonality(),
+        Seasonality::On => series.obs.len() >= 13 + terms.n_params(),
+    };
+    let n = series.obs.len();
+    let mut tried: Vec<Candidate> = Vec::new();
+    let mut best: Option<(FittedSeries, f64)> = None;
+    let mut fallback: Option<FittedSeries> = None;
+    for &family in families {
+        for seasonal in [false, true] {
+            if seasonal && !seasonal_ok {
+                continue;
+            }
+            let model = SeriesModel::Trend {
+                family,
+                seasonal,
+                interventions: terms.clone(),
+            };
+            let label = model.label();
+            let p = model.n_params();
+            if n < p + 1 {
+                tried.push(Candidate {
+                    model: label,
+                    aicc: None,
+                    failure: Some(format!("{n} observations for {p} parameters")),
+                });
+                continue;
+            }
+            let Some(mut start) = trend_start(family, series, &terms) else {
+                tried.push(Candidate {
+                    model: label,
+                    aicc: None,
+                    failure: Some("no starting values".into()),
+                });
+                continue;
+            };
+            start.resize(p, 0.0);
+            let eval = Evaluator {
+                model: &model,
+                origin,
+                log_world: &[],
+            };
+            match solve(series, &eval, None, start) {
+                Err(why) => tried.push(Candidate {
+                    model: label,
+                    aicc: None,
+                    failure: Some(why),
+                }),
+                Ok(s) if !s.converged => {
+                    let (_, levels) = series.monthly_levels();
+                    let top = levels.iter().copied().fold(0.0, f64::max);
+                    let saturating = matches!(
+                        family,
+                        Family::Logistic | Family::Gompertz | Family::Richards
+                    );
+                    let why = if saturating && s.params[0] > 20.0 * top {
+                        "no saturation in the data: the asymptote grows without bound".to_string()
+                    } else {
+                        format!(
+                            "did not converge ({:?} after {} iterations)",
+                            s.termination, s.iterations
+                        )
+                    };
+                    tried.push(Candidate {
+                        model: label,
+                        aicc: None,
+                        failure: Some(why),
+                    });
+                }
+                Ok(s) => {
+                    let st = stats(series, p, &s);
+                    tried.push(Candidate {
+                        model: label,
+                        aicc: st.aicc,
+                        failure: None,
+                    });
+                    let sigma = residual_sigma(&st);
+                    let fitted = finish(series, model, s, st, sigma, String::new());
+                    match fitted.stats.aicc {
+                        Some(a) if best.as_ref().is_none_or(|(_, b)| a < *b) => {
+                            best = Some((fitted, a));
+                        }
+                        Some(_) => {}
+                        None => {
+                            // Too few observations for AICc: keep the simplest fit.
+                            if fallback
+                                .as_ref()
+                                .is_none_or(|f| f.params.len() > fitted.params.len())
+                            {
+                                fallback = Some(fitted);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let (mut chosen, how) = match (best, fallback) {
+        (Some((f, _)), _) => (f, format!("lowest AICc of {} candidates", tried.len())),
+        (None, Some(f)) => (
+            f,
+            "simplest converged candidate (too few observations for AICc)".to_string(),
+        ),
+        (None, None) => {
+            let reasons = tried
+                .iter()
+                .map(|c| format!("{}: {}", c.model, c.failure.as_deref().unwrap_or("?")))
+                .collect::<Vec<_>>()
+                .join("; ");
+            return Err(ForecastError::NoModel {
+                importer: series.importer,
+                reasons,
+            });
+        }
+    };
+    chosen.selection = if families.len() == 1 {
+        "pinned in the fit configuration".into()
+    } else {
+        how
+    };
+    chosen.candidates = tried;
+    Ok(chosen)
+}
+
+/// σ from the residuals where there are degrees of freedom left, else a
+/// conservative 0.25 (about ±25 % a month) until pooling replaces it.
+fn residual_sigma(st: &SeriesStats) -> f64 {
+    if st.df_resid > 0 {
+        (st.rss / st.df_resid as f64).sqrt()
+    } else {
+        0.25
+    }
+}
+
+fn finish(
+    series: &SeriesObs,
+    model: SeriesModel,
+    s: Solved,
+    stats: SeriesStats,
+    sigma: f64,
+    selection: String,
+) -> FittedSeries {
+    let p = s.params.len();
+    let covariance: Vec<f64> = s.unscaled_cov.iter().map(|v| v * sigma * sigma).collect();
+    let std_errors = (0..p)
+        .map(|j| covariance.get(j * p + j).map_or(f64::NAN, |v| v.sqrt()))
+        .collect();
+    FittedSeries {
+        importer: series.importer,
+        param_names: model.param_names(),
+        model,
+        params: s.params,
+        std_errors,
+        covariance,
+        sigma,
+        stats,
+        observations: ObservationSummary {
+            count: series.obs.len(),
+            spans: series.spans(),
+        },
+        candidates: Vec::new(),
+        selection,
+    }
+}
+
+/// Fits an importer as a share of WORLD.
+fn fit_share(
+    series: &SeriesObs,
+    config: &FitConfig,
+    origin: Month,
+    log_world: &[f64],
+    world_sigma: f64,
+) -> Result<FittedSeries, ForecastError> {
+    let terms = intervention_terms(series, &config.interventions);
+    let (mids, _) = series.monthly_levels();
+    let centre = mids.iter().sum::<f64>() / mids.len().max(1) as f64;
+    let data_end = series
+        .obs
+        .iter()
+        .map(|o| f64::from(o.start + o.len as i32 - 1) / 12.0)
+        .fold(f64::NEG_INFINITY, f64::max);
+    let model = SeriesModel::Share {
+        centre,
+        data_end,
+        damping_years: config.share_trend_damping_years,
+        interventions: terms.clone(),
+    };
+    let p = model.n_params();
+    // Start: the share of the pooled observations outside shock windows.
+    let (mut own, mut world) = (0.0, 0.0);
+    for o in &series.obs {
+        if terms.months.iter().any(|m| o.span.contains(*m)) && series.obs.len() > 1 {
+            continue;
+        }
+        own += o.tonnes;
+        world += (o.start..o.start + o.len as i32)
+            .filter_map(|t| usize::try_from(t).ok().and_then(|i| log_world.get(i)))
+            .map(|lw| lw.exp())
+            .sum::<f64>();
+    }
+    let share = if world > 0.0 {
+        (own / world).clamp(1e-6, 1.0 - 1e-6)
+    } else {
+        0.05
+    };
+    let mut start = vec![0.0; p];
+    start[0] = (share / (1.0 - share)).ln();
+    let eval = Evaluator {
+        model: &model,
+        origin,
+        log_world,
+    };
+    let lambda = world_sigma.max(0.01) / config.share_trend_prior_sd;
+    let s =
+        solve(series, &eval, Some((1, lambda)), start).map_err(|why| ForecastError::NoModel {
+            importer: series.importer,
+            reasons: format!("share-of-world: {why}"),
+        })?;
+    let st = stats(series, p, &s);
+    let sigma = residual_sigma(&st);
+    Ok(finish(
+        series,
+        model,
+        s,
+        st,
+        sigma,
+        format!(
+            "share of WORLD, logit trend shrunk towards constant (prior sd {} per year) and damped \
+             after the series' data ({} years)",
+            config.share_trend_prior_sd, config.share_trend_damping_years
+        ),
+    ))
+}
+
+/// Replaces each share series' σ by a blend of its own residual variance and the
+/// pooled variance of all share series, weighted by degrees of freedom, and
+/// rescales its covariance accordingly.
+fn pool_share_variances(series: &mut [FittedSeries], world_sigma: f64) {
+    let (rss, df) = series
+        .iter()
+        .filter(|s| matches!(s.model, SeriesModel::Share { .. }) && s.stats.df_resid > 0)
+        .fold((0.0, 0.0), |(r, d), s| {
+            (r + s.stats.rss, d + s.stats.df_resid as f64)
+        });
+    let pooled = if df > 0.0 {
+        rss / df
+    } else {
+        world_sigma * world_sigma
+    };
+    for s in series
+        .iter_mut()
+        .filter(|s| matches!(s.model, SeriesModel::Share { .. }))
+    {
+        let own_df = s.stats.df_resid.max(0) as f64;
+        let own_rss = if own_df > 0.0 { s.stats.rss } else { 0.0 };
+        let var = (own_rss + POOL_DF * pooled) / (own_df + POOL_DF);
+        let old = s.sigma * s.sigma;
+        let scale = if old > 0.0 { var / old } else { 1.0 };
+        for c in &mut s.covariance {
+            *c *= scale;
+        }
+        for se in &mut s.std_errors {
+            *se *= scale.sqrt();
+        }
+        s.sigma = var.sqrt();
+    }
+}
+
+/// An observation beside the model's value for its span.
+#[derive(Debug, Clone, Serialize)]
+pub struct FittedPoint {
+    /// The series.
+    pub importer: Importer,
+    /// The observed span.
+    pub span: crate::data::Span,
+    /// Observed tonnes.
+    pub observed: f64,
+    /// The model's median for the span (sum of the monthly flow, no noise).
+    pub fitted: f64,
+}
+
+impl FittedPanel {
+    /// Each observation of `obs` beside the fitted value for its span (for
+    /// `fit --residuals`); observations outside the fitted range are skipped.
+    pub fn fitted_values(&self, obs: &Observations) -> Vec<FittedPoint> {
+        let len = self.last_observed.months_since(self.origin) + 1;
+        let log_world = self
+            .world()
+            .map(|w| log_path(w, self.origin, len, &[]))
+            .unwrap_or_default();
+        let paths: Vec<(Importer, Vec<f64>)> = self
+            .series
+            .iter()
+            .map(|s| (s.importer, log_path(s, self.origin, len, &log_world)))
+            .collect();
+        let mut out: Vec<FittedPoint> = obs
+            .rows()
+            .iter()
+            .filter_map(|o| {
+                let (_, path) = paths.iter().find(|(i, _)| *i == o.importer)?;
+                let start = usize::try_from(o.span.start().months_since(self.origin)).ok()?;
+                let months = path.get(start..start + o.span.len())?;
+                Some(FittedPoint {
+                    importer: o.importer,
+                    span: o.span,
+                    observed: o.tonnes,
+                    fitted: months.iter().map(|v| v.exp()).sum(),
+                })
+            })
+            .collect();
+        out.sort_by_key(|p| (p.importer, p.span.end(), p.span.start()));
+        out
+    }
+}

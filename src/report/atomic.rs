@@ -1,0 +1,46 @@
+//! Writing output files so that a reader never sees half of one: the bytes go to
+//! a temporary file in the same folder, which is then renamed over the target.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// A file that could not be written.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot write `{}`", path.display())]
+pub struct WriteError {
+    /// The target file.
+    pub path: PathBuf,
+    /// Why.
+    #[source]
+    pub source: std::io::Error,
+}
+
+impl WriteError {
+    /// A folder that does not exist or may not be written is the user's to fix.
+    pub fn is_bad_input(&self) -> bool {
+        matches!(
+            self.source.kind(),
+            std::io::ErrorKind::NotFound | std::io::ErrorKind::PermissionDenied
+        )
+    }
+}
+
+/// Writes `bytes` to `path` atomically (temporary file, then rename).
+///
+/// # Errors
+/// [`WriteError`] naming the file; the target is left as it was.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    let fail = |source| WriteError {
+        path: path.to_path_buf(),
+        source,
+    };
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
+    tmp.write_all(bytes).map_err(fail)?;
+    tmp.as_file().sync_all().map_err(fail)?;
+    tmp.persist(path).map_err(|e| fail(e.error))?;
+    Ok(())
+}
