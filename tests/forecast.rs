@@ -384,3 +384,30 @@ proptest! {
         assert_coherent(&fc);
     }
 }
+
+#[test]
+fn seasonality_is_chosen_where_the_months_support_it() {
+    let mut noise = Noise(11);
+    let pattern: Vec<f64> = (0..12).map(|m| 0.2 * (f64::from(m) * std::f64::consts::PI / 6.0).cos()).collect();
+    let mut csv = String::new();
+    for k in 0..48 {
+        let m = month(2016, 1).plus(k);
+        let level = 2000.0 * (0.05 * f64::from(k) / 12.0).exp();
+        let v = level * (pattern[(k % 12) as usize] + 0.03 * noise.normal()).exp();
+        csv.push_str(&format!("{m},WORLD,{v}\n"));
+    }
+    let panel = fit_panel(&load(&csv), &no_shocks()).unwrap();
+    let world = panel.world().unwrap();
+    assert!(world.model.label().ends_with("+season"), "{}", world.model.label());
+    // Factors for January..November; December is minus their sum. The pattern
+    // sums to zero over the year, so the factors estimate it directly.
+    for (m, expected) in pattern.iter().take(11).enumerate() {
+        let got = world.params[2 + m];
+        assert!((got - expected).abs() < 0.04, "month {}: {got} vs {expected}", m + 1);
+    }
+    // Without enough months, no seasonal candidate is tried.
+    let short: String = csv.lines().take(18).map(|l| format!("{l}\n")).collect();
+    let panel = fit_panel(&load(&short), &no_shocks()).unwrap();
+    let world = panel.world().unwrap();
+    assert!(world.candidates.iter().all(|c| !c.model.contains("season")));
+}

@@ -42,6 +42,13 @@ pub fn fit_table(panel: &FittedPanel) -> String {
             s.model.label(),
             s.selection
         ));
+        let spans = &s.observations.spans;
+        if let (Some(first), Some(last)) = (spans.first(), spans.last()) {
+            out.push_str(&format!(
+                "{} observations, the first {first}, the last {last}; log-likelihood {:.2}\n",
+                s.observations.count, s.stats.log_likelihood
+            ));
+        }
         let mut t = Table::new(&[
             ("parameter", Align::Left),
             ("estimate", Align::Right),
