@@ -150,8 +150,18 @@ impl YamlSource {
         }
     }
 
-    /// The 1-based line and column of the node at `key`.
+    /// The 1-based line and column of the node at `key`, or of the nearest
+    /// enclosing node that exists.
     pub fn locate(&self, key: &KeyPath) -> Option<(usize, usize)> {
+        self.walk(key).map(|(line, col, _)| (line, col))
+    }
+
+    /// Whether the file itself sets `key` (as opposed to inheriting it).
+    pub fn has(&self, key: &KeyPath) -> bool {
+        self.walk(key).is_some_and(|(_, _, exact)| exact)
+    }
+
+    fn walk(&self, key: &KeyPath) -> Option<(usize, usize, bool)> {
         let docs = MarkedYaml::load_from_str(&self.text).ok()?;
         let mut node = docs.first()?;
         let mut best = (node.span.start.line(), node.span.start.col() + 1);
@@ -165,10 +175,10 @@ impl YamlSource {
                     node = n;
                     best = (node.span.start.line(), node.span.start.col() + 1);
                 }
-                None => break,
+                None => return Some((best.0, best.1, false)),
             }
         }
-        Some(best)
+        Some((best.0, best.1, true))
     }
 }
 
