@@ -107,6 +107,8 @@ const XTOL: f64 = 1e-13;
 const FTOL: f64 = 1e-15;
 /// Cosine between residuals and any Jacobian column below which θ is stationary.
 const GTOL: f64 = 1e-13;
+/// The same test where no step can make progress any more (rounding level).
+const STATIONARY_COSINE: f64 = 1e-6;
 
 impl LevenbergMarquardt {
     /// A solver for data `y`: an RSS below n·(16·ε·max|y|)² counts as an exact fit.
@@ -276,18 +278,17 @@ where
         // Rejected: more damping.
         self.lambda *= self.nu;
         self.nu *= 2.0;
-        if self.lambda > 1e30 || !self.lambda.is_finite() {
-            self.reason = Some(if self.gradient_cosine() <= 1e-8 {
-                Termination::SmallGradient
-            } else {
-                Termination::Stalled
-            });
-        } else if predicted >= 0.0
-            && predicted <= FTOL * FTOL * self.rss
-            && self.gradient_cosine() <= 1e-8
-        {
-            // The linear model predicts nothing more to gain: at the minimum.
-            self.reason = Some(Termination::SmallReduction);
+        // A rejected step that the linear model says could gain (almost) nothing:
+        // at a minimum if the residuals are (nearly) orthogonal to J, on a plateau
+        // otherwise (e.g. a rate so large its column of J has underflowed).
+        let flat = predicted <= FTOL * self.rss;
+        let hopeless = self.lambda > 1e30 || !self.lambda.is_finite();
+        if flat || hopeless {
+            if self.gradient_cosine() <= STATIONARY_COSINE {
+                self.reason = Some(Termination::SmallGradient);
+            } else if hopeless {
+                self.reason = Some(Termination::Stalled);
+            }
         }
         Ok((state.param(b).cost(self.rss), None))
     }

@@ -94,8 +94,11 @@ pub(crate) fn auto_start(family: Family, x: &[f64], y: &[f64]) -> Option<Vec<f64
                     cands.push(vec![slope]);
                 }
             }
-            let rates = log_grid(1e-3 / xabs, 50.0 / xabs, 40);
-            cands.extend(rates.flat_map(|r| [vec![r], vec![-r]]));
+            // The log-linear start is good whenever it exists; search only otherwise.
+            if cands.is_empty() {
+                let rates = log_grid(1e-3 / xabs, 50.0 / xabs, 40);
+                cands.extend(rates.flat_map(|r| [vec![r], vec![-r]]));
+            }
             best_of(family, x, y, cands)
         }
         Family::Power => {
