@@ -39,7 +39,10 @@ fn bench(c: &mut Criterion) {
         series(|s, t, n| 50.0 * (1.0 + (s % 13) as f64 / 10.0) * (0.1 * t).exp() + 0.5 * n.next());
     let mut group = c.benchmark_group("fit_10000_series_of_120");
     group.sample_size(10);
-    for (name, family, ys) in [("linear", Family::Linear, &linear_ys), ("exponential", Family::Exponential, &exp_ys)] {
+    for (name, family, ys) in [
+        ("linear", Family::Linear, &linear_ys),
+        ("exponential", Family::Exponential, &exp_ys),
+    ] {
         let params = RegressionParams::new(family).check().expect("valid params");
         group.bench_function(name, |b| {
             b.iter(|| {

@@ -22,7 +22,11 @@ fn strd_csv(kind: &str, name: &str) -> tempfile::NamedTempFile {
 
 /// Runs `magcast regress ARGS`; returns (exit code, stdout, stderr).
 fn regress(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_magcast")).arg("regress").args(args).output().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_magcast"))
+        .arg("regress")
+        .args(args)
+        .output()
+        .unwrap();
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -34,7 +38,9 @@ fn regress(args: &[&str]) -> (i32, String, String) {
 fn norris_json_matches_certified_values() {
     let f = strd_csv("linear", "Norris");
     let path = f.path().to_str().unwrap();
-    let (code, out, err) = regress(&["--data", path, "--y", "y", "--x", "x", "--model", "linear", "--format", "json"]);
+    let (code, out, err) = regress(&[
+        "--data", path, "--y", "y", "--x", "x", "--model", "linear", "--format", "json",
+    ]);
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["model"], "linear");
@@ -58,7 +64,9 @@ fn norris_json_matches_certified_values() {
 fn nonlinear_fits_start_automatically_or_from_start() {
     let f = strd_csv("nonlinear", "Rat42");
     let path = f.path().to_str().unwrap();
-    let base = ["--data", path, "--y", "y", "--x", "x", "--model", "logistic", "--format", "json"];
+    let base = [
+        "--data", path, "--y", "y", "--x", "x", "--model", "logistic", "--format", "json",
+    ];
     let (code, out, err) = regress(&base);
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
@@ -73,7 +81,15 @@ fn nonlinear_fits_start_automatically_or_from_start() {
     // The table format names every statistic.
     let (code, out, _) = regress(&base[..8]);
     assert_eq!(code, 0);
-    for word in ["b1", "b3", "rss", "residual_sd", "r_squared", "aicc", "converged"] {
+    for word in [
+        "b1",
+        "b3",
+        "rss",
+        "residual_sd",
+        "r_squared",
+        "aicc",
+        "converged",
+    ] {
         assert!(out.contains(word), "{word} missing in\n{out}");
     }
 }
@@ -83,16 +99,69 @@ fn bad_input_exits_2_with_a_clear_message() {
     let good = csv("t,y,z\n1,2,1\n2,4.1,2\n3,5.9,3\n4,8.2,4\n5,9.9,5\n");
     let p = good.path().to_str().unwrap();
     let cases: Vec<(Vec<&str>, &str)> = vec![
-        (vec!["--data", p, "--y", "y", "--x", "w", "--model", "linear"], "no column `w`"),
-        (vec!["--data", p, "--y", "y", "--x", "t", "--model", "poly:0"], "unknown model"),
-        (vec!["--data", p, "--y", "y", "--x", "t", "--model", "foo"], "unknown model"),
-        (vec!["--data", p, "--y", "y", "--x", "t", "--model", "poly:4"], "too few rows"),
-        (vec!["--data", p, "--y", "y", "--x", "t,z", "--model", "linear"], "rank-deficient"),
-        (vec!["--data", p, "--y", "y", "--x", "t", "--model", "logistic", "--start", "1,2"], "3 parameters"),
-        (vec!["--data", p, "--y", "y", "--x", "t", "--model", "linear", "--start", "1,2"], "starting values"),
-        (vec!["--data", p, "--y", "y", "--x", "t", "--model", "gompertz", "--no-intercept"], "no intercept"),
-        (vec!["--data", p, "--y", "y", "--x", "t,z", "--model", "logistic"], "exactly one"),
-        (vec!["--data", "/nonexistent/data.csv", "--y", "y", "--x", "t", "--model", "linear"], "cannot read"),
+        (
+            vec!["--data", p, "--y", "y", "--x", "w", "--model", "linear"],
+            "no column `w`",
+        ),
+        (
+            vec!["--data", p, "--y", "y", "--x", "t", "--model", "poly:0"],
+            "unknown model",
+        ),
+        (
+            vec!["--data", p, "--y", "y", "--x", "t", "--model", "foo"],
+            "unknown model",
+        ),
+        (
+            vec!["--data", p, "--y", "y", "--x", "t", "--model", "poly:4"],
+            "too few rows",
+        ),
+        (
+            vec!["--data", p, "--y", "y", "--x", "t,z", "--model", "linear"],
+            "rank-deficient",
+        ),
+        (
+            vec![
+                "--data", p, "--y", "y", "--x", "t", "--model", "logistic", "--start", "1,2",
+            ],
+            "3 parameters",
+        ),
+        (
+            vec![
+                "--data", p, "--y", "y", "--x", "t", "--model", "linear", "--start", "1,2",
+            ],
+            "starting values",
+        ),
+        (
+            vec![
+                "--data",
+                p,
+                "--y",
+                "y",
+                "--x",
+                "t",
+                "--model",
+                "gompertz",
+                "--no-intercept",
+            ],
+            "no intercept",
+        ),
+        (
+            vec!["--data", p, "--y", "y", "--x", "t,z", "--model", "logistic"],
+            "exactly one",
+        ),
+        (
+            vec![
+                "--data",
+                "/nonexistent/data.csv",
+                "--y",
+                "y",
+                "--x",
+                "t",
+                "--model",
+                "linear",
+            ],
+            "cannot read",
+        ),
     ];
     for (args, needle) in cases {
         let (code, _, err) = regress(&args);
@@ -101,11 +170,32 @@ fn bad_input_exits_2_with_a_clear_message() {
         assert!(!err.contains("panicked"), "{err}");
     }
     let bad = csv("t,y\n1,2\n2,x7\n3,4\n");
-    let (code, _, err) = regress(&["--data", bad.path().to_str().unwrap(), "--y", "y", "--x", "t", "--model", "linear"]);
+    let (code, _, err) = regress(&[
+        "--data",
+        bad.path().to_str().unwrap(),
+        "--y",
+        "y",
+        "--x",
+        "t",
+        "--model",
+        "linear",
+    ]);
     assert_eq!(code, 2);
-    assert!(err.contains(":3:2: column `y`: `x7` is not a number"), "{err}");
+    assert!(
+        err.contains(":3:2: column `y`: `x7` is not a number"),
+        "{err}"
+    );
     let inf = csv("t,y\n1,2\n2,inf\n3,4\n");
-    let (code, _, err) = regress(&["--data", inf.path().to_str().unwrap(), "--y", "y", "--x", "t", "--model", "linear"]);
+    let (code, _, err) = regress(&[
+        "--data",
+        inf.path().to_str().unwrap(),
+        "--y",
+        "y",
+        "--x",
+        "t",
+        "--model",
+        "linear",
+    ]);
     assert_eq!(code, 2);
     assert!(err.contains("not a finite number"), "{err}");
 }

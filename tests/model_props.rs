@@ -7,7 +7,11 @@ use ndarray::{Array1, Array2};
 use proptest::prelude::*;
 
 fn close(got: &[f64], want: &[f64], rel: f64) -> bool {
-    got.len() == want.len() && got.iter().zip(want).all(|(g, w)| (g - w).abs() <= rel * w.abs().max(1.0))
+    got.len() == want.len()
+        && got
+            .iter()
+            .zip(want)
+            .all(|(g, w)| (g - w).abs() <= rel * w.abs().max(1.0))
 }
 
 /// Fits `family` (automatic start) to y = f(x, θ) at x = 0, 0.5, …, 20 (shifted
@@ -18,8 +22,16 @@ fn recovers(family: Family, theta: &[f64], x0: f64) -> Result<(), TestCaseError>
     let xm = Array2::from_shape_vec((x.len(), 1), x).unwrap();
     let fit = RegressionParams::new(family).fit(xm.view(), Array1::from(y).view());
     let fit = fit.map_err(|e| TestCaseError::fail(format!("{family} {theta:?}: {e}")))?;
-    prop_assert!(fit.statistics().converged, "{family} {theta:?}: {:?}", fit.statistics().termination);
-    prop_assert!(close(fit.params(), theta, 1e-5), "{family}: got {:?}, want {theta:?}", fit.params());
+    prop_assert!(
+        fit.statistics().converged,
+        "{family} {theta:?}: {:?}",
+        fit.statistics().termination
+    );
+    prop_assert!(
+        close(fit.params(), theta, 1e-5),
+        "{family}: got {:?}, want {theta:?}",
+        fit.params()
+    );
     Ok(())
 }
 
@@ -106,28 +118,56 @@ fn errors_are_clear() {
     let x = col(&[1.0, 2.0, 3.0, 4.0]);
     let y = Array1::from(vec![1.0, 2.0, 2.5, 4.5]);
     // Too few rows.
-    let err = RegressionParams::new(Family::Poly(3)).fit(x.view(), y.view()).unwrap_err();
-    assert!(matches!(err, ModelError::TooFewRows { rows: 4, params: 4, needed: 5 }), "{err}");
+    let err = RegressionParams::new(Family::Poly(3))
+        .fit(x.view(), y.view())
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            ModelError::TooFewRows {
+                rows: 4,
+                params: 4,
+                needed: 5
+            }
+        ),
+        "{err}"
+    );
     // Rank deficiency: the same column twice.
     let x2 = Array2::from_shape_fn((4, 2), |(i, _)| i as f64);
-    let err = RegressionParams::new(Family::Linear).fit(x2.view(), y.view()).unwrap_err();
+    let err = RegressionParams::new(Family::Linear)
+        .fit(x2.view(), y.view())
+        .unwrap_err();
     assert!(matches!(err, ModelError::RankDeficient { .. }), "{err}");
     // Non-finite values.
     let bad = Array1::from(vec![1.0, f64::NAN, 2.5, 4.5]);
-    let err = RegressionParams::new(Family::Linear).fit(x.view(), bad.view()).unwrap_err();
+    let err = RegressionParams::new(Family::Linear)
+        .fit(x.view(), bad.view())
+        .unwrap_err();
     assert!(matches!(err, ModelError::NonFinite { row: 1, .. }), "{err}");
     // Unknown families.
     for name in ["poly:0", "foo", "poly:-1"] {
-        assert!(matches!(name.parse::<Family>(), Err(ModelError::UnknownFamily(_))), "{name}");
+        assert!(
+            matches!(name.parse::<Family>(), Err(ModelError::UnknownFamily(_))),
+            "{name}"
+        );
     }
     // Wrong start count, start for a linear model, no intercept for a nonlinear one.
     assert!(matches!(
-        RegressionParams::new(Family::Logistic).start(vec![1.0]).check(),
+        RegressionParams::new(Family::Logistic)
+            .start(vec![1.0])
+            .check(),
         Err(ModelError::BadStart(_))
     ));
-    assert!(matches!(RegressionParams::new(Family::Linear).start(vec![1.0]).check(), Err(ModelError::BadStart(_))));
     assert!(matches!(
-        RegressionParams::new(Family::Gompertz).intercept(false).check(),
+        RegressionParams::new(Family::Linear)
+            .start(vec![1.0])
+            .check(),
+        Err(ModelError::BadStart(_))
+    ));
+    assert!(matches!(
+        RegressionParams::new(Family::Gompertz)
+            .intercept(false)
+            .check(),
         Err(ModelError::InvalidOption(_))
     ));
     // Power needs x > 0.
@@ -137,7 +177,9 @@ fn errors_are_clear() {
         Err(ModelError::Domain(_))
     ));
     // Shapes.
-    let err = RegressionParams::new(Family::Logistic).fit(x2.view(), y.view()).unwrap_err();
+    let err = RegressionParams::new(Family::Logistic)
+        .fit(x2.view(), y.view())
+        .unwrap_err();
     assert!(matches!(err, ModelError::Shape(_)));
     assert!(err.is_bad_input());
 }
@@ -146,7 +188,9 @@ fn errors_are_clear() {
 fn predict_matches_the_family() {
     let x = col(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0]);
     let y = Array1::from(vec![1.0, 4.1, 8.9, 16.2, 24.8, 36.1]);
-    let fit = RegressionParams::new(Family::Poly(2)).fit(x.view(), y.view()).unwrap();
+    let fit = RegressionParams::new(Family::Poly(2))
+        .fit(x.view(), y.view())
+        .unwrap();
     let p = fit.predict(col(&[2.0]).view()).unwrap();
     let b = fit.params();
     assert!((p[0] - (b[0] + 2.0 * b[1] + 4.0 * b[2])).abs() < 1e-12);

@@ -113,6 +113,7 @@ pub(crate) fn least_squares(
     let mut dc = vec![0.0; p];
     let mut db = vec![0.0; p];
     let mut sweeps = 0;
+    let mut previous_change = f64::INFINITY;
     for sweep in 0..MAX_REFINEMENTS {
         sweeps = sweep + 1;
         // f = y − r − X·b and g = −Xᵀ·r, in extended precision on the raw data.
@@ -177,9 +178,16 @@ pub(crate) fn least_squares(
                 change = f64::INFINITY;
             }
         }
-        if sweep > 0 && change <= 4.0 * f64::EPSILON {
+        // Refinement converges linearly, so the next correction would be about
+        // change²/previous_change: stop once that is below rounding level.
+        if sweep > 0
+            && (change <= 4.0 * f64::EPSILON
+                || (sweep > 1 || change < 1e-9)
+                    && change * change <= f64::EPSILON * previous_change)
+        {
             break;
         }
+        previous_change = if sweep == 0 { 1.0 } else { change };
     }
     // Residuals of the final coefficients, accumulated in extended precision.
     let mut rss = 0.0;

@@ -355,13 +355,16 @@ pub(crate) fn solve(
         Some(t) if !reached_max => t,
         _ => Termination::MaxIterations,
     };
-    // Gauss–Newton polish: undamped steps while they do not increase the RSS.
+    // Gauss–Newton polish: undamped steps while they keep shrinking and do not
+    // increase the RSS beyond rounding; near the minimum the RSS itself no longer
+    // resolves progress, the step length still does.
     let mut qr = Qr::default();
     let mut jac = curve
         .jacobian(&b)
         .map_err(|e| ModelError::CannotFit(e.to_string()))?;
     if termination.converged() {
-        for _ in 0..4 {
+        let mut last_step = f64::INFINITY;
+        for _ in 0..8 {
             let (scaled, norms) = scale_columns(&jac, n, p);
             qr.factor(n, p, &scaled, true);
             if !(qr.min_diag_ratio().0 > 1e-15) {
@@ -371,23 +374,29 @@ pub(crate) fn solve(
             qr.apply_qt(&mut rhs);
             qr.solve_r(&mut rhs[..p]);
             let mut trial = b.clone();
+            let mut step = 0.0f64;
             for k in 0..p {
                 let j = qr.perm(k);
-                trial[j] += rhs[k] / norms[j];
+                let d = rhs[k] / norms[j];
+                trial[j] += d;
+                step = step.max((d / b[j]).abs());
+            }
+            if !(step < last_step) {
+                break;
             }
             let Ok(rt) = curve.apply(&trial) else { break };
             let rss_t = sum_sq(&rt);
-            if !(rss_t <= rss) {
+            if !(rss_t <= rss * (1.0 + 4.0 * f64::EPSILON)) {
                 break;
             }
-            let done = rss_t >= rss * (1.0 - 1e-15);
             b = trial;
             r = rt;
             rss = rss_t;
+            last_step = step;
             jac = curve
                 .jacobian(&b)
                 .map_err(|e| ModelError::CannotFit(e.to_string()))?;
-            if done {
+            if step <= 4.0 * f64::EPSILON {
                 break;
             }
         }
