@@ -88,7 +88,7 @@ pub(crate) fn least_squares(
     let mut qr = Qr::default();
     qr.factor(n, p, &a, true);
     let (ratio, pos) = qr.min_diag_ratio();
-    if !(ratio > RANK_TOL) {
+    if ratio.is_nan() || ratio <= RANK_TOL {
         return Err(ModelError::RankDeficient {
             column: qr.perm(pos),
         });

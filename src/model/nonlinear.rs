@@ -222,8 +222,8 @@ where
         let mut pred_rss = 0.0;
         for i in 0..n {
             let mut v = self.r[i];
-            for j in 0..p {
-                v -= self.jac[j * n + i] * step[j];
+            for (j, d) in step.iter().enumerate() {
+                v -= self.jac[j * n + i] * d;
             }
             pred_rss += v * v;
         }
@@ -367,7 +367,7 @@ pub(crate) fn solve(
         for _ in 0..8 {
             let (scaled, norms) = scale_columns(&jac, n, p);
             qr.factor(n, p, &scaled, true);
-            if !(qr.min_diag_ratio().0 > 1e-15) {
+            if !well_conditioned(&qr) {
                 break;
             }
             let mut rhs = r.clone();
@@ -375,18 +375,18 @@ pub(crate) fn solve(
             qr.solve_r(&mut rhs[..p]);
             let mut trial = b.clone();
             let mut step = 0.0f64;
-            for k in 0..p {
+            for (k, z) in rhs.iter().enumerate().take(p) {
                 let j = qr.perm(k);
-                let d = rhs[k] / norms[j];
+                let d = z / norms[j];
                 trial[j] += d;
                 step = step.max((d / b[j]).abs());
             }
-            if !(step < last_step) {
+            if step.is_nan() || step >= last_step {
                 break;
             }
             let Ok(rt) = curve.apply(&trial) else { break };
             let rss_t = sum_sq(&rt);
-            if !(rss_t <= rss * (1.0 + 4.0 * f64::EPSILON)) {
+            if rss_t.is_nan() || rss_t > rss * (1.0 + 4.0 * f64::EPSILON) {
                 break;
             }
             b = trial;
@@ -407,7 +407,7 @@ pub(crate) fn solve(
     let (scaled, norms) = scale_columns(&jac, n, p);
     qr.factor(n, p, &scaled, true);
     let mut std_errors = vec![f64::NAN; p];
-    if qr.min_diag_ratio().0 > 1e-15 {
+    if well_conditioned(&qr) {
         let mut t = vec![0.0; p];
         let mut work = vec![0.0; p];
         for j in 0..p {
@@ -440,4 +440,9 @@ fn scale_columns(jac: &[f64], n: usize, p: usize) -> (Vec<f64>, Vec<f64>) {
         }
     }
     (out, norms)
+}
+
+/// Whether a factored Jacobian is far enough from singular to solve with.
+fn well_conditioned(qr: &Qr) -> bool {
+    qr.min_diag_ratio().0 > 1e-15
 }

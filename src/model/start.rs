@@ -20,7 +20,7 @@ fn line(u: &[f64], v: &[f64]) -> Option<(f64, f64)> {
         suv += (a - mu) * (b - mv);
     }
     let slope = suv / suu;
-    (suu > 0.0 && slope.is_finite()).then(|| (slope, mv - slope * mu))
+    (suu > 0.0 && slope.is_finite()).then_some((slope, mv - slope * mu))
 }
 
 /// For fixed shape parameters `rest` (b2, …), the best b1 and the resulting RSS.
