@@ -117,30 +117,36 @@ pub(crate) fn least_squares(
     for sweep in 0..MAX_REFINEMENTS {
         sweeps = sweep + 1;
         // f = y − r − X·b and g = −Xᵀ·r, in extended precision on the raw data.
-        for i in 0..n {
-            let mut acc = Acc::new(y[i]);
-            acc.add(-r[i]);
+        // (From b = 0, r = 0 the first sweep is the plain QR solution: f = y, g = 0.)
+        if sweep == 0 {
+            f.copy_from_slice(y);
+            g.fill(0.0);
+        } else {
+            for i in 0..n {
+                let mut acc = Acc::new(y[i]);
+                acc.add(-r[i]);
+                if intercept {
+                    acc.add(-b[0]);
+                }
+                for j in 0..k {
+                    acc.add_prod(-x[j * n + i], b[j + off]);
+                }
+                f[i] = acc.value();
+            }
             if intercept {
-                acc.add(-b[0]);
+                let mut acc = Acc::default();
+                for &ri in &r {
+                    acc.add(-ri);
+                }
+                g[0] = acc.value();
             }
             for j in 0..k {
-                acc.add_prod(-x[j * n + i], b[j + off]);
+                let mut acc = Acc::default();
+                for i in 0..n {
+                    acc.add_prod(-x[j * n + i], r[i]);
+                }
+                g[j + off] = acc.value();
             }
-            f[i] = acc.value();
-        }
-        if intercept {
-            let mut acc = Acc::default();
-            for &ri in &r {
-                acc.add(-ri);
-            }
-            g[0] = acc.value();
-        }
-        for j in 0..k {
-            let mut acc = Acc::default();
-            for i in 0..n {
-                acc.add_prod(-x[j * n + i], r[i]);
-            }
-            g[j + off] = acc.value();
         }
         // Into the scaled basis: g_c = T⁻ᵀ·g_b.
         let g0 = if intercept { g[0] } else { 0.0 };
