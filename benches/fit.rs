@@ -1,9 +1,11 @@
 //! Fit throughput: 10,000 series of 120 points, `linear` and `exponential`
-//! (automatic start), on deterministic synthetic data with seeded noise.
+//! (automatic start), on deterministic synthetic data with seeded noise; each
+//! on one thread and with rayon over the series.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use magcast::model::{Family, RegressionParams};
 use ndarray::{Array1, Array2};
+use rayon::prelude::*;
 use std::hint::black_box;
 
 const SERIES: usize = 10_000;
@@ -51,6 +53,20 @@ fn bench(c: &mut Criterion) {
                     let fit = params.fit(x.view(), y.view()).expect("fit");
                     converged += usize::from(fit.statistics().converged);
                 }
+                assert_eq!(converged, SERIES);
+                black_box(converged)
+            })
+        });
+        // The same on every core (rayon over series; fits are independent).
+        group.bench_function(format!("{name}_parallel"), |b| {
+            b.iter(|| {
+                let converged: usize = ys
+                    .par_iter()
+                    .map(|y| {
+                        let fit = params.fit(x.view(), y.view()).expect("fit");
+                        usize::from(fit.statistics().converged)
+                    })
+                    .sum();
                 assert_eq!(converged, SERIES);
                 black_box(converged)
             })
