@@ -28,10 +28,12 @@ enum Command {
     /// and its change, the importers ranked, the top-10 share, the fastest
     /// growers, half-year, quarterly and monthly growth.
     Describe(describe::DescribeArgs),
-    /// Least-squares fit of one trend family (linear, poly:N, exponential, power,
-    /// monomolecular, logistic, gompertz, richards) to two or more columns of any
-    /// numeric CSV: estimates, standard errors, RSS, R², AIC, AICc, BIC and
-    /// convergence. Nonlinear models start automatically unless --start is given.
+    /// Least-squares fit of one trend family to columns of any numeric CSV.
+    ///
+    /// Families: linear, poly:N, exponential, power, monomolecular, logistic,
+    /// gompertz, richards. Prints estimates, standard errors, RSS, residual SD,
+    /// R², AIC, AICc, BIC and whether the fit converged. Nonlinear models start
+    /// automatically unless --start is given.
     Regress(regress::RegressArgs),
 }
 
