@@ -193,7 +193,7 @@ impl ValidRegressionParams {
                 needed: p + 1,
             });
         }
-        let (coef, std_errors, rss, iterations, termination) = match self.family {
+        let (coef, std_errors, rss, iterations, termination, starts) = match self.family {
             Family::Linear | Family::Poly(_) => {
                 let design = raw_design(self.family, x);
                 let cols = design.len() / n;
@@ -204,6 +204,7 @@ impl ValidRegressionParams {
                     s.rss,
                     s.sweeps as u64,
                     Termination::Direct,
+                    1,
                 )
             }
             family => {
@@ -220,11 +221,19 @@ impl ValidRegressionParams {
                     })?,
                 };
                 let s = solve_with_restarts(family, &xv, &yv, &start, self.max_iterations)?;
-                (s.coef, s.std_errors, s.rss, s.iterations, s.termination)
+                (
+                    s.coef,
+                    s.std_errors,
+                    s.rss,
+                    s.iterations,
+                    s.termination,
+                    s.starts,
+                )
             }
         };
         let centred = self.intercept || !self.family.is_linear();
-        let stats = FitStatistics::new(&yv, p, rss, centred, iterations, termination);
+        let mut stats = FitStatistics::new(&yv, p, rss, centred, iterations, termination);
+        stats.starts = starts;
         Ok(FittedRegression {
             family: self.family,
             intercept: self.intercept,
@@ -253,6 +262,7 @@ fn solve_with_restarts(
         return best;
     }
     let mut spent = best.as_ref().map_or(0, |s| s.iterations);
+    let mut starts = 1;
     let restarts = [
         start::reprofile(family, x, y, first),
         start::auto_start(family, x, y),
@@ -263,7 +273,9 @@ fn solve_with_restarts(
         }
         if let Ok(mut s) = nonlinear::solve(family, x, y, &candidate, max_iterations) {
             spent += s.iterations;
+            starts += 1;
             s.iterations = spent;
+            s.starts = starts;
             if s.termination.converged() {
                 return Ok(s);
             }

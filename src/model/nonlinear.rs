@@ -308,6 +308,7 @@ pub(crate) struct NonlinearSolution {
     pub(crate) std_errors: Vec<f64>,
     pub(crate) rss: f64,
     pub(crate) iterations: u64,
+    pub(crate) starts: u32,
     pub(crate) termination: Termination,
 }
 
@@ -421,6 +422,7 @@ pub(crate) fn solve(
         std_errors,
         rss,
         iterations,
+        starts: 1,
         termination,
     })
 }

@@ -39,6 +39,9 @@ pub struct FitStatistics {
     pub converged: bool,
     /// Solver iterations (refinement sweeps for linear models).
     pub iterations: u64,
+    /// Starting points tried: 1, or more when the first stalled and the solver
+    /// restarted (from the start with b1 re-profiled, then the automatic start).
+    pub starts: u32,
     /// Why the solver stopped.
     pub termination: Termination,
 }
@@ -84,6 +87,7 @@ impl FitStatistics {
             bic,
             converged: termination.converged(),
             iterations,
+            starts: 1,
             termination,
         }
     }
