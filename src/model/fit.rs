@@ -8,6 +8,7 @@ use ndarray::{Array1, ArrayView1, ArrayView2};
 use super::error::{ModelError, Result};
 use super::family::Family;
 use super::nonlinear::{self, Termination};
+use super::qr::two_prod;
 use super::stats::{FitStatistics, ParamEstimate};
 use super::{linear, start};
 
@@ -195,9 +196,9 @@ impl ValidRegressionParams {
         }
         let (coef, std_errors, rss, iterations, termination, starts) = match self.family {
             Family::Linear | Family::Poly(_) => {
-                let design = raw_design(self.family, x);
+                let (design, design_lo) = raw_design(self.family, x);
                 let cols = design.len() / n;
-                let s = linear::least_squares(&design, n, cols, &yv, self.intercept)?;
+                let s = linear::least_squares(&design, &design_lo, n, cols, &yv, self.intercept)?;
                 (
                     s.coef,
                     s.std_errors,
@@ -287,23 +288,37 @@ fn solve_with_restarts(
     best
 }
 
-/// The raw regressor columns (column-major, without the intercept) of a linear family.
-fn raw_design(family: Family, x: ArrayView2<'_, f64>) -> Vec<f64> {
+/// The raw regressor columns (column-major, without the intercept) of a linear
+/// family, and for `poly:N` the low-order parts of the powers x^k computed in
+/// double-double, so refinement sees the exact powers of the data (Filip).
+fn raw_design(family: Family, x: ArrayView2<'_, f64>) -> (Vec<f64>, Vec<f64>) {
     let n = x.nrows();
     match family {
         Family::Poly(deg) => {
             let x0: Vec<f64> = x.column(0).to_vec();
-            let mut out = Vec::with_capacity(n * deg);
-            out.extend_from_slice(&x0);
+            let mut hi = Vec::with_capacity(n * deg);
+            let mut lo = Vec::with_capacity(n * deg);
+            hi.extend_from_slice(&x0);
+            lo.resize(n, 0.0);
             for d in 1..deg {
                 for i in 0..n {
-                    let v = out[(d - 1) * n + i] * x0[i];
-                    out.push(v);
+                    let (h, l) = (hi[(d - 1) * n + i], lo[(d - 1) * n + i]);
+                    let (p, e) = two_prod(h, x0[i]);
+                    let tail = e + l * x0[i];
+                    let s = p + tail;
+                    hi.push(s);
+                    lo.push(tail - (s - p));
                 }
             }
-            out
+            (hi, lo)
         }
-        _ => x.columns().into_iter().flat_map(|c| c.to_vec()).collect(),
+        _ => {
+            let mut out = Vec::with_capacity(n * x.ncols());
+            for col in x.columns() {
+                out.extend(col.iter());
+            }
+            (out, Vec::new())
+        }
     }
 }
 

@@ -35,9 +35,12 @@ pub(crate) struct LinearSolution {
 }
 
 /// Fits y ≈ [b0] + X·b by least squares. `x` is n×k column-major (the raw
-/// regressors, e.g. powers of x for `poly:N`).
+/// regressors, e.g. powers of x for `poly:N`). `x_lo`, if not empty, holds the
+/// low-order parts of regressors known to more than double precision (powers of
+/// x computed in double-double), used by the refinement's residuals.
 pub(crate) fn least_squares(
     x: &[f64],
+    x_lo: &[f64],
     n: usize,
     k: usize,
     y: &[f64],
@@ -130,6 +133,12 @@ pub(crate) fn least_squares(
                 }
                 for j in 0..k {
                     acc.add_prod(-x[j * n + i], b[j + off]);
+                    if !x_lo.is_empty() {
+                        acc.add_prod(-x_lo[j * n + i], b[j + off]);
+                    }
+                    if !x_lo.is_empty() {
+                        acc.add_prod(-x_lo[j * n + i], b[j + off]);
+                    }
                 }
                 f[i] = acc.value();
             }
@@ -144,6 +153,9 @@ pub(crate) fn least_squares(
                 let mut acc = Acc::default();
                 for i in 0..n {
                     acc.add_prod(-x[j * n + i], r[i]);
+                    if !x_lo.is_empty() {
+                        acc.add_prod(-x_lo[j * n + i], r[i]);
+                    }
                 }
                 g[j + off] = acc.value();
             }
@@ -242,7 +254,7 @@ mod tests {
     fn exact_line_is_recovered() {
         let x: Vec<f64> = (0..10).map(f64::from).collect();
         let y: Vec<f64> = x.iter().map(|v| 3.0 - 2.0 * v).collect();
-        let s = least_squares(&x, 10, 1, &y, true).unwrap();
+        let s = least_squares(&x, &[], 10, 1, &y, true).unwrap();
         assert!((s.coef[0] - 3.0).abs() < 1e-14 && (s.coef[1] + 2.0).abs() < 1e-14);
         assert!(s.rss < 1e-25);
     }
@@ -254,12 +266,12 @@ mod tests {
         x.extend(x1.iter().map(|v| 2.0 * v + 1.0));
         let y: Vec<f64> = x1.iter().map(|v| v * v).collect();
         assert!(matches!(
-            least_squares(&x, 8, 2, &y, true),
+            least_squares(&x, &[], 8, 2, &y, true),
             Err(ModelError::RankDeficient { .. })
         ));
         let constant = vec![5.0; 8];
         assert!(matches!(
-            least_squares(&constant, 8, 1, &y, true),
+            least_squares(&constant, &[], 8, 1, &y, true),
             Err(ModelError::RankDeficient { column: 1 })
         ));
     }
@@ -267,7 +279,7 @@ mod tests {
     #[test]
     fn too_few_rows() {
         assert!(matches!(
-            least_squares(&[1.0, 2.0], 2, 1, &[1.0, 2.0], true),
+            least_squares(&[1.0, 2.0], &[], 2, 1, &[1.0, 2.0], true),
             Err(ModelError::TooFewRows {
                 rows: 2,
                 params: 2,

@@ -183,7 +183,7 @@ impl Qr {
 /// a·b as an unevaluated sum p + e exactly (Dekker's product with Veltkamp
 /// splitting: exact without hardware FMA).
 #[inline]
-fn two_prod(a: f64, b: f64) -> (f64, f64) {
+pub(crate) fn two_prod(a: f64, b: f64) -> (f64, f64) {
     const SPLIT: f64 = 134_217_729.0; // 2^27 + 1
     let p = a * b;
     let ca = SPLIT * a;
