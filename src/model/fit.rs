@@ -269,7 +269,9 @@ fn solve_with_restarts(
         start::auto_start(family, x, y),
     ];
     for candidate in restarts.into_iter().flatten() {
-        if candidate.as_slice() == first {
+        let same = candidate.len() == first.len()
+            && candidate.iter().zip(first).all(|(a, b)| a.to_bits() == b.to_bits());
+        if same {
             continue;
         }
         if let Ok(mut s) = nonlinear::solve(family, x, y, &candidate, max_iterations) {
@@ -285,7 +287,11 @@ fn solve_with_restarts(
             }
         }
     }
-    best
+    best.map(|mut s| {
+        s.iterations = spent;
+        s.starts = starts;
+        s
+    })
 }
 
 /// The raw regressor columns (column-major, without the intercept) of a linear
