@@ -270,7 +270,10 @@ fn solve_with_restarts(
     ];
     for candidate in restarts.into_iter().flatten() {
         let same = candidate.len() == first.len()
-            && candidate.iter().zip(first).all(|(a, b)| a.to_bits() == b.to_bits());
+            && candidate
+                .iter()
+                .zip(first)
+                .all(|(a, b)| a.to_bits() == b.to_bits());
         if same {
             continue;
         }

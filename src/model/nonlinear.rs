@@ -8,6 +8,8 @@
 //! undamped Gauss–Newton steps polish the last digits. Convergence is data:
 //! [`Termination`] says why the run stopped.
 
+use std::cell::RefCell;
+
 use argmin::core::{
     Error as ArgminError, Executor, IterState, Jacobian, KV, Operator, Problem, Solver, State,
     TerminationReason, TerminationStatus,
@@ -47,10 +49,48 @@ impl Termination {
 
 /// The least-squares problem of one family on one data set, as argmin sees it:
 /// residuals y − f(x, θ) and the Jacobian ∂f/∂θ (n×p, column-major).
+///
+/// Evaluating the residuals also computes the Jacobian at the same point and
+/// keeps it: the solver asks for the Jacobian exactly where it last evaluated
+/// the residuals (an accepted step), and the exponentials dominate the cost.
 pub(crate) struct Curve<'a> {
-    pub(crate) family: Family,
-    pub(crate) x: &'a [f64],
-    pub(crate) y: &'a [f64],
+    family: Family,
+    x: &'a [f64],
+    y: &'a [f64],
+    /// The parameters of the last residual evaluation and the Jacobian there.
+    cache: RefCell<(Vec<f64>, Vec<f64>)>,
+}
+
+impl<'a> Curve<'a> {
+    pub(crate) fn new(family: Family, x: &'a [f64], y: &'a [f64]) -> Self {
+        Curve {
+            family,
+            x,
+            y,
+            cache: RefCell::new((Vec::new(), Vec::new())),
+        }
+    }
+
+    fn fill_jacobian(&self, b: &[f64], jac: &mut Vec<f64>, mut residuals: Option<&mut Vec<f64>>) {
+        let n = self.x.len();
+        let p = b.len();
+        jac.clear();
+        jac.resize(n * p, 0.0);
+        let mut grad = [0.0; 4];
+        for (i, (&x, &y)) in self.x.iter().zip(self.y).enumerate() {
+            let f = self.family.value_and_gradient(x, b, &mut grad[..p]);
+            for (j, g) in grad[..p].iter().enumerate() {
+                jac[j * n + i] = *g;
+            }
+            if let Some(r) = residuals.as_deref_mut() {
+                r.push(y - f);
+            }
+        }
+    }
+}
+
+fn same_point(a: &[f64], b: &[f64]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(u, v)| u.to_bits() == v.to_bits())
 }
 
 impl Operator for Curve<'_> {
@@ -58,12 +98,13 @@ impl Operator for Curve<'_> {
     type Output = Vec<f64>;
 
     fn apply(&self, b: &Vec<f64>) -> std::result::Result<Vec<f64>, ArgminError> {
-        Ok(self
-            .x
-            .iter()
-            .zip(self.y)
-            .map(|(&x, &y)| y - self.family.value(x, b))
-            .collect())
+        let mut r = Vec::with_capacity(self.x.len());
+        let mut cache = self.cache.borrow_mut();
+        let (at, jac) = &mut *cache;
+        self.fill_jacobian(b, jac, Some(&mut r));
+        at.clear();
+        at.extend_from_slice(b);
+        Ok(r)
     }
 }
 
@@ -72,16 +113,13 @@ impl Jacobian for Curve<'_> {
     type Jacobian = Vec<f64>;
 
     fn jacobian(&self, b: &Vec<f64>) -> std::result::Result<Vec<f64>, ArgminError> {
-        let n = self.x.len();
-        let p = b.len();
-        let mut jac = vec![0.0; n * p];
-        let mut grad = [0.0; 4];
-        for (i, &x) in self.x.iter().enumerate() {
-            self.family.value_and_gradient(x, b, &mut grad[..p]);
-            for j in 0..p {
-                jac[j * n + i] = grad[j];
-            }
+        let cache = self.cache.borrow();
+        if same_point(&cache.0, b) {
+            return Ok(cache.1.clone());
         }
+        drop(cache);
+        let mut jac = Vec::new();
+        self.fill_jacobian(b, &mut jac, None);
         Ok(jac)
     }
 }
@@ -323,7 +361,7 @@ pub(crate) fn solve(
 ) -> Result<NonlinearSolution> {
     let n = x.len();
     let p = start.len();
-    let curve = Curve { family, x, y };
+    let curve = Curve::new(family, x, y);
     let mut solver = LevenbergMarquardt::new(y);
     let run = Executor::new(curve, solver.clone())
         .configure(|s| s.param(start.to_vec()).max_iters(max_iters))
@@ -342,7 +380,7 @@ pub(crate) fn solve(
         .get_param()
         .cloned()
         .ok_or_else(|| ModelError::CannotFit("the solver returned no parameters".into()))?;
-    let curve = Curve { family, x, y };
+    let curve = Curve::new(family, x, y);
     let mut r = curve
         .apply(&b)
         .map_err(|e| ModelError::CannotFit(e.to_string()))?;
