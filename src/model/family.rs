@@ -72,9 +72,12 @@ impl Family {
         }
     }
 
-    /// f(x, θ) of a nonlinear family; linear families return NaN (they are
-    /// evaluated from their design matrix).
+    /// f(x, θ) of a nonlinear family; linear families, and a θ with too few
+    /// entries, give NaN (linear models are evaluated from their design matrix).
     pub fn value(self, x: f64, b: &[f64]) -> f64 {
+        if b.len() < self.nonlinear_params().unwrap_or(usize::MAX) {
+            return f64::NAN;
+        }
         match self {
             Family::Linear | Family::Poly(_) => f64::NAN,
             Family::Exponential => b[0] * (b[1] * x).exp(),
@@ -87,8 +90,13 @@ impl Family {
     }
 
     /// f(x, θ) and its gradient ∂f/∂θ (written into `grad`, one entry per
-    /// parameter) of a nonlinear family.
+    /// parameter) of a nonlinear family; NaN (and `grad` untouched) for linear
+    /// families or when θ or `grad` have too few entries.
     pub fn value_and_gradient(self, x: f64, b: &[f64], grad: &mut [f64]) -> f64 {
+        let p = self.nonlinear_params().unwrap_or(usize::MAX);
+        if b.len() < p || grad.len() < p {
+            return f64::NAN;
+        }
         match self {
             Family::Linear | Family::Poly(_) => f64::NAN,
             Family::Exponential => {
