@@ -158,8 +158,8 @@ fn check_nonlinear(name: &str, family: Family) {
         let sd = lre(s.residual_sd, set.residual_sd, cap);
         println!(
             "{name:>8} {label:>7}: estimates {est:4.1}  std errors {se:4.1}  RSS {rss:4.1}  residual SD {sd:4.1}  \
-             converged {} in {} iterations",
-            s.converged, s.iterations
+             converged {} in {} iterations from {} start(s)",
+            s.converged, s.iterations, s.starts
         );
         assert!(
             s.converged,

@@ -35,10 +35,12 @@ enum Command {
     /// annual figure, all its months, or sums and differences of observed spans,
     /// shown in the `from` column); otherwise it is `n/a`, never estimated.
     Describe(describe::DescribeArgs),
-    /// Least-squares fit of one trend family (linear, poly:N, exponential, power,
-    /// monomolecular, logistic, gompertz, richards) to two or more columns of any
-    /// numeric CSV: estimates, standard errors, RSS, R², AIC, AICc, BIC and
-    /// convergence. Nonlinear models start automatically unless --start is given.
+    /// Least-squares fit of one trend family to columns of any numeric CSV.
+    ///
+    /// Families: linear, poly:N, exponential, power, monomolecular, logistic,
+    /// gompertz, richards. Prints estimates, standard errors, RSS, residual SD,
+    /// R², AIC, AICc, BIC and whether the fit converged. Nonlinear models start
+    /// automatically unless --start is given.
     Regress(regress::RegressArgs),
     /// Fit the baseline: every importer's trend, chosen by AICc, from the data as
     /// they are (spans predicted by sums of months).

@@ -72,10 +72,23 @@ impl Family {
         }
     }
 
-    /// f(x, θ). Linear families are evaluated here for one regressor with an
-    /// intercept (a time trend); fits with several regressors use their design
-    /// matrix instead.
+    /// Parameters of the family with a single regressor and an intercept (a
+    /// time trend): the nonlinear count, 2 for `linear`, N + 1 for `poly:N`.
+    pub fn trend_params(self) -> usize {
+        match self {
+            Family::Linear => 2,
+            Family::Poly(n) => n + 1,
+            f => f.nonlinear_params().unwrap_or(0),
+        }
+    }
+
+    /// f(x, θ); NaN for a θ with too few entries. Linear families are evaluated
+    /// here for one regressor with an intercept (a time trend); fits with several
+    /// regressors use their design matrix instead.
     pub fn value(self, x: f64, b: &[f64]) -> f64 {
+        if b.len() < self.trend_params() {
+            return f64::NAN;
+        }
         match self {
             Family::Linear | Family::Poly(_) => b.iter().rev().fold(0.0, |acc, c| acc * x + c),
             Family::Exponential => b[0] * (b[1] * x).exp(),
@@ -88,8 +101,13 @@ impl Family {
     }
 
     /// f(x, θ) and its gradient ∂f/∂θ (written into `grad`, one entry per
-    /// parameter); linear families as in [`Family::value`].
+    /// parameter); linear families as in [`Family::value`]; NaN (and `grad`
+    /// untouched) when θ or `grad` have too few entries.
     pub fn value_and_gradient(self, x: f64, b: &[f64], grad: &mut [f64]) -> f64 {
+        let p = self.trend_params();
+        if b.len() < p || grad.len() < p {
+            return f64::NAN;
+        }
         match self {
             Family::Linear | Family::Poly(_) => {
                 let mut power = 1.0;

@@ -1,22 +1,15 @@
 //! The regression API: unchecked [`RegressionParams`] → [`ValidRegressionParams`]
 //! → [`FittedRegression`] with estimates, standard errors and [`FitStatistics`].
 //!
-//! Statistics conventions (as R's `lm`/`nls` with `logLik`/`AIC`):
-//! * k = p + 1 estimated quantities (the p parameters and σ);
-//! * log-likelihood = −n/2·(ln 2π + ln(RSS/n) + 1);
-//! * AIC = −2·logLik + 2k; AICc = AIC + 2k(k+1)/(n−k−1) (NaN, printed `null`,
-//!   when n ≤ k+1); BIC = −2·logLik + k·ln n;
-//! * R² = 1 − RSS/TSS with TSS centred when the model has an intercept and for
-//!   every nonlinear family, uncentred (Σy²) for linear models without intercept;
-//! * residual SD = √(RSS/(n−p)); standard errors = √diag(σ²·(JᵀJ)⁻¹) from the QR
-//!   of J (of the design, for linear models).
+//! Statistics follow the conventions documented in [`super::stats`].
 
 use ndarray::{Array1, ArrayView1, ArrayView2};
-use serde::Serialize;
 
 use super::error::{ModelError, Result};
 use super::family::Family;
 use super::nonlinear::{self, Termination};
+use super::qr::two_prod;
+use super::stats::{FitStatistics, ParamEstimate};
 use super::{linear, start};
 
 /// Default iteration limit of the nonlinear solver.
@@ -201,17 +194,18 @@ impl ValidRegressionParams {
                 needed: p + 1,
             });
         }
-        let (coef, std_errors, rss, iterations, termination) = match self.family {
+        let (coef, std_errors, rss, iterations, termination, starts) = match self.family {
             Family::Linear | Family::Poly(_) => {
-                let design = raw_design(self.family, x);
+                let (design, design_lo) = raw_design(self.family, x);
                 let cols = design.len() / n;
-                let s = linear::least_squares(&design, n, cols, &yv, self.intercept)?;
+                let s = linear::least_squares(&design, &design_lo, n, cols, &yv, self.intercept)?;
                 (
                     s.coef,
                     s.std_errors,
                     s.rss,
                     s.sweeps as u64,
                     Termination::Direct,
+                    1,
                 )
             }
             family => {
@@ -228,11 +222,19 @@ impl ValidRegressionParams {
                     })?,
                 };
                 let s = solve_with_restarts(family, &xv, &yv, &start, self.max_iterations)?;
-                (s.coef, s.std_errors, s.rss, s.iterations, s.termination)
+                (
+                    s.coef,
+                    s.std_errors,
+                    s.rss,
+                    s.iterations,
+                    s.termination,
+                    s.starts,
+                )
             }
         };
         let centred = self.intercept || !self.family.is_linear();
-        let stats = FitStatistics::new(&yv, p, rss, centred, iterations, termination);
+        let mut stats = FitStatistics::new(&yv, p, rss, centred, iterations, termination);
+        stats.starts = starts;
         Ok(FittedRegression {
             family: self.family,
             intercept: self.intercept,
@@ -261,17 +263,25 @@ fn solve_with_restarts(
         return best;
     }
     let mut spent = best.as_ref().map_or(0, |s| s.iterations);
+    let mut starts = 1;
     let restarts = [
         start::reprofile(family, x, y, first),
         start::auto_start(family, x, y),
     ];
     for candidate in restarts.into_iter().flatten() {
-        if candidate.as_slice() == first {
+        let same = candidate.len() == first.len()
+            && candidate
+                .iter()
+                .zip(first)
+                .all(|(a, b)| a.to_bits() == b.to_bits());
+        if same {
             continue;
         }
         if let Ok(mut s) = nonlinear::solve(family, x, y, &candidate, max_iterations) {
             spent += s.iterations;
+            starts += 1;
             s.iterations = spent;
+            s.starts = starts;
             if s.termination.converged() {
                 return Ok(s);
             }
@@ -280,113 +290,45 @@ fn solve_with_restarts(
             }
         }
     }
-    best
+    best.map(|mut s| {
+        s.iterations = spent;
+        s.starts = starts;
+        s
+    })
 }
 
-/// The raw regressor columns (column-major, without the intercept) of a linear family.
-fn raw_design(family: Family, x: ArrayView2<'_, f64>) -> Vec<f64> {
+/// The raw regressor columns (column-major, without the intercept) of a linear
+/// family, and for `poly:N` the low-order parts of the powers x^k computed in
+/// double-double, so refinement sees the exact powers of the data (Filip).
+fn raw_design(family: Family, x: ArrayView2<'_, f64>) -> (Vec<f64>, Vec<f64>) {
     let n = x.nrows();
     match family {
         Family::Poly(deg) => {
             let x0: Vec<f64> = x.column(0).to_vec();
-            let mut out = Vec::with_capacity(n * deg);
-            out.extend_from_slice(&x0);
+            let mut hi = Vec::with_capacity(n * deg);
+            let mut lo = Vec::with_capacity(n * deg);
+            hi.extend_from_slice(&x0);
+            lo.resize(n, 0.0);
             for d in 1..deg {
                 for i in 0..n {
-                    let v = out[(d - 1) * n + i] * x0[i];
-                    out.push(v);
+                    let (h, l) = (hi[(d - 1) * n + i], lo[(d - 1) * n + i]);
+                    let (p, e) = two_prod(h, x0[i]);
+                    let tail = e + l * x0[i];
+                    let s = p + tail;
+                    hi.push(s);
+                    lo.push(tail - (s - p));
                 }
             }
-            out
+            (hi, lo)
         }
-        _ => x.columns().into_iter().flat_map(|c| c.to_vec()).collect(),
-    }
-}
-
-/// Goodness-of-fit statistics of one fit (conventions in the module docs).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct FitStatistics {
-    /// Observations.
-    pub n: usize,
-    /// Residual degrees of freedom n − p.
-    pub df_resid: usize,
-    /// Residual sum of squares.
-    pub rss: f64,
-    /// Residual standard deviation √(RSS/(n−p)).
-    pub residual_sd: f64,
-    /// Coefficient of determination.
-    pub r_squared: f64,
-    /// Gaussian log-likelihood at the estimates (σ² = RSS/n).
-    pub log_likelihood: f64,
-    /// Akaike's information criterion, k = p + 1.
-    pub aic: f64,
-    /// AIC with the small-sample correction.
-    pub aicc: f64,
-    /// Bayesian (Schwarz) information criterion.
-    pub bic: f64,
-    /// Whether the solver converged (always true for linear models).
-    pub converged: bool,
-    /// Solver iterations (refinement sweeps for linear models).
-    pub iterations: u64,
-    /// Why the solver stopped.
-    pub termination: Termination,
-}
-
-impl FitStatistics {
-    fn new(
-        y: &[f64],
-        p: usize,
-        rss: f64,
-        centred: bool,
-        iterations: u64,
-        termination: Termination,
-    ) -> Self {
-        let n = y.len();
-        let nf = n as f64;
-        let tss = if centred {
-            let m0 = y.iter().sum::<f64>() / nf;
-            let m = m0 + y.iter().map(|v| v - m0).sum::<f64>() / nf;
-            y.iter().map(|v| (v - m) * (v - m)).sum::<f64>()
-        } else {
-            y.iter().map(|v| v * v).sum::<f64>()
-        };
-        let df = n - p;
-        let log_likelihood =
-            -0.5 * nf * ((2.0 * std::f64::consts::PI).ln() + (rss / nf).ln() + 1.0);
-        let k = (p + 1) as f64;
-        let aic = -2.0 * log_likelihood + 2.0 * k;
-        let aicc = if nf - k - 1.0 > 0.0 {
-            aic + 2.0 * k * (k + 1.0) / (nf - k - 1.0)
-        } else {
-            f64::NAN
-        };
-        let bic = -2.0 * log_likelihood + k * nf.ln();
-        FitStatistics {
-            n,
-            df_resid: df,
-            rss,
-            residual_sd: (rss / df as f64).sqrt(),
-            r_squared: 1.0 - rss / tss,
-            log_likelihood,
-            aic,
-            aicc,
-            bic,
-            converged: termination.converged(),
-            iterations,
-            termination,
+        _ => {
+            let mut out = Vec::with_capacity(n * x.ncols());
+            for col in x.columns() {
+                out.extend(col.iter());
+            }
+            (out, Vec::new())
         }
     }
-}
-
-/// One estimated parameter, as printed by `magcast regress`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ParamEstimate {
-    /// b0, b1, …
-    pub name: String,
-    /// Estimate.
-    pub estimate: f64,
-    /// Standard error.
-    pub std_error: f64,
 }
 
 /// A fitted regression: the only type that can predict.

@@ -35,9 +35,12 @@ pub(crate) struct LinearSolution {
 }
 
 /// Fits y ≈ [b0] + X·b by least squares. `x` is n×k column-major (the raw
-/// regressors, e.g. powers of x for `poly:N`).
+/// regressors, e.g. powers of x for `poly:N`). `x_lo`, if not empty, holds the
+/// low-order parts of regressors known to more than double precision (powers of
+/// x computed in double-double), used by the refinement's residuals.
 pub(crate) fn least_squares(
     x: &[f64],
+    x_lo: &[f64],
     n: usize,
     k: usize,
     y: &[f64],
@@ -88,7 +91,7 @@ pub(crate) fn least_squares(
     let mut qr = Qr::default();
     qr.factor(n, p, &a, true);
     let (ratio, pos) = qr.min_diag_ratio();
-    if !(ratio > RANK_TOL) {
+    if ratio.is_nan() || ratio <= RANK_TOL {
         return Err(ModelError::RankDeficient {
             column: qr.perm(pos),
         });
@@ -113,33 +116,49 @@ pub(crate) fn least_squares(
     let mut dc = vec![0.0; p];
     let mut db = vec![0.0; p];
     let mut sweeps = 0;
+    let mut previous_change = f64::INFINITY;
     for sweep in 0..MAX_REFINEMENTS {
         sweeps = sweep + 1;
         // f = y − r − X·b and g = −Xᵀ·r, in extended precision on the raw data.
-        for i in 0..n {
-            let mut acc = Acc::new(y[i]);
-            acc.add(-r[i]);
+        // (From b = 0, r = 0 the first sweep is the plain QR solution: f = y, g = 0.)
+        if sweep == 0 {
+            f.copy_from_slice(y);
+            g.fill(0.0);
+        } else {
+            for i in 0..n {
+                let mut acc = Acc::new(y[i]);
+                acc.add(-r[i]);
+                if intercept {
+                    acc.add(-b[0]);
+                }
+                for j in 0..k {
+                    acc.add_prod(-x[j * n + i], b[j + off]);
+                    if !x_lo.is_empty() {
+                        acc.add_prod(-x_lo[j * n + i], b[j + off]);
+                    }
+                    if !x_lo.is_empty() {
+                        acc.add_prod(-x_lo[j * n + i], b[j + off]);
+                    }
+                }
+                f[i] = acc.value();
+            }
             if intercept {
-                acc.add(-b[0]);
+                let mut acc = Acc::default();
+                for &ri in &r {
+                    acc.add(-ri);
+                }
+                g[0] = acc.value();
             }
             for j in 0..k {
-                acc.add_prod(-x[j * n + i], b[j + off]);
+                let mut acc = Acc::default();
+                for i in 0..n {
+                    acc.add_prod(-x[j * n + i], r[i]);
+                    if !x_lo.is_empty() {
+                        acc.add_prod(-x_lo[j * n + i], r[i]);
+                    }
+                }
+                g[j + off] = acc.value();
             }
-            f[i] = acc.value();
-        }
-        if intercept {
-            let mut acc = Acc::default();
-            for &ri in &r {
-                acc.add(-ri);
-            }
-            g[0] = acc.value();
-        }
-        for j in 0..k {
-            let mut acc = Acc::default();
-            for i in 0..n {
-                acc.add_prod(-x[j * n + i], r[i]);
-            }
-            g[j + off] = acc.value();
         }
         // Into the scaled basis: g_c = T⁻ᵀ·g_b.
         let g0 = if intercept { g[0] } else { 0.0 };
@@ -177,9 +196,16 @@ pub(crate) fn least_squares(
                 change = f64::INFINITY;
             }
         }
-        if sweep > 0 && change <= 4.0 * f64::EPSILON {
+        // Refinement converges linearly, so the next correction would be about
+        // change²/previous_change: stop once that is below rounding level.
+        if sweep > 0
+            && (change <= 4.0 * f64::EPSILON
+                || (sweep > 1 || change < 1e-9)
+                    && change * change <= f64::EPSILON * previous_change)
+        {
             break;
         }
+        previous_change = if sweep == 0 { 1.0 } else { change };
     }
     // Residuals of the final coefficients, accumulated in extended precision.
     let mut rss = 0.0;
@@ -228,7 +254,7 @@ mod tests {
     fn exact_line_is_recovered() {
         let x: Vec<f64> = (0..10).map(f64::from).collect();
         let y: Vec<f64> = x.iter().map(|v| 3.0 - 2.0 * v).collect();
-        let s = least_squares(&x, 10, 1, &y, true).unwrap();
+        let s = least_squares(&x, &[], 10, 1, &y, true).unwrap();
         assert!((s.coef[0] - 3.0).abs() < 1e-14 && (s.coef[1] + 2.0).abs() < 1e-14);
         assert!(s.rss < 1e-25);
     }
@@ -240,12 +266,12 @@ mod tests {
         x.extend(x1.iter().map(|v| 2.0 * v + 1.0));
         let y: Vec<f64> = x1.iter().map(|v| v * v).collect();
         assert!(matches!(
-            least_squares(&x, 8, 2, &y, true),
+            least_squares(&x, &[], 8, 2, &y, true),
             Err(ModelError::RankDeficient { .. })
         ));
         let constant = vec![5.0; 8];
         assert!(matches!(
-            least_squares(&constant, 8, 1, &y, true),
+            least_squares(&constant, &[], 8, 1, &y, true),
             Err(ModelError::RankDeficient { column: 1 })
         ));
     }
@@ -253,7 +279,7 @@ mod tests {
     #[test]
     fn too_few_rows() {
         assert!(matches!(
-            least_squares(&[1.0, 2.0], 2, 1, &[1.0, 2.0], true),
+            least_squares(&[1.0, 2.0], &[], 2, 1, &[1.0, 2.0], true),
             Err(ModelError::TooFewRows {
                 rows: 2,
                 params: 2,

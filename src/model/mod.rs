@@ -14,15 +14,14 @@ mod linear;
 mod nonlinear;
 mod qr;
 mod start;
+mod stats;
 
 pub use columns::{NumericColumns, read_numeric_columns};
 pub use error::{ModelError, Result};
 pub use family::{Family, MAX_POLY_DEGREE};
-pub use fit::{
-    DEFAULT_MAX_ITERATIONS, FitStatistics, FittedRegression, ParamEstimate, RegressionParams,
-    ValidRegressionParams,
-};
+pub use fit::{DEFAULT_MAX_ITERATIONS, FittedRegression, RegressionParams, ValidRegressionParams};
 pub use nonlinear::Termination;
+pub use stats::{FitStatistics, ParamEstimate};
 
 pub(crate) use family::{sigmoid, softplus};
 pub(crate) use nonlinear::least_squares;

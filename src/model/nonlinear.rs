@@ -8,6 +8,8 @@
 //! undamped Gauss–Newton steps polish the last digits. Convergence is data:
 //! [`Termination`] says why the run stopped.
 
+use std::cell::RefCell;
+
 use argmin::core::{
     Error as ArgminError, Executor, IterState, Jacobian, KV, Operator, Problem, Solver, State,
     TerminationReason, TerminationStatus,
@@ -47,10 +49,48 @@ impl Termination {
 
 /// The least-squares problem of one family on one data set, as argmin sees it:
 /// residuals y − f(x, θ) and the Jacobian ∂f/∂θ (n×p, column-major).
+///
+/// Evaluating the residuals also computes the Jacobian at the same point and
+/// keeps it: the solver asks for the Jacobian exactly where it last evaluated
+/// the residuals (an accepted step), and the exponentials dominate the cost.
 pub(crate) struct Curve<'a> {
-    pub(crate) family: Family,
-    pub(crate) x: &'a [f64],
-    pub(crate) y: &'a [f64],
+    family: Family,
+    x: &'a [f64],
+    y: &'a [f64],
+    /// The parameters of the last residual evaluation and the Jacobian there.
+    cache: RefCell<(Vec<f64>, Vec<f64>)>,
+}
+
+impl<'a> Curve<'a> {
+    pub(crate) fn new(family: Family, x: &'a [f64], y: &'a [f64]) -> Self {
+        Curve {
+            family,
+            x,
+            y,
+            cache: RefCell::new((Vec::new(), Vec::new())),
+        }
+    }
+
+    fn fill_jacobian(&self, b: &[f64], jac: &mut Vec<f64>, mut residuals: Option<&mut Vec<f64>>) {
+        let n = self.x.len();
+        let p = b.len();
+        jac.clear();
+        jac.resize(n * p, 0.0);
+        let mut grad = [0.0; 4];
+        for (i, (&x, &y)) in self.x.iter().zip(self.y).enumerate() {
+            let f = self.family.value_and_gradient(x, b, &mut grad[..p]);
+            for (j, g) in grad[..p].iter().enumerate() {
+                jac[j * n + i] = *g;
+            }
+            if let Some(r) = residuals.as_deref_mut() {
+                r.push(y - f);
+            }
+        }
+    }
+}
+
+fn same_point(a: &[f64], b: &[f64]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).all(|(u, v)| u.to_bits() == v.to_bits())
 }
 
 impl Operator for Curve<'_> {
@@ -58,12 +98,13 @@ impl Operator for Curve<'_> {
     type Output = Vec<f64>;
 
     fn apply(&self, b: &Vec<f64>) -> std::result::Result<Vec<f64>, ArgminError> {
-        Ok(self
-            .x
-            .iter()
-            .zip(self.y)
-            .map(|(&x, &y)| y - self.family.value(x, b))
-            .collect())
+        let mut r = Vec::with_capacity(self.x.len());
+        let mut cache = self.cache.borrow_mut();
+        let (at, jac) = &mut *cache;
+        self.fill_jacobian(b, jac, Some(&mut r));
+        at.clear();
+        at.extend_from_slice(b);
+        Ok(r)
     }
 }
 
@@ -72,16 +113,13 @@ impl Jacobian for Curve<'_> {
     type Jacobian = Vec<f64>;
 
     fn jacobian(&self, b: &Vec<f64>) -> std::result::Result<Vec<f64>, ArgminError> {
-        let n = self.x.len();
-        let p = b.len();
-        let mut jac = vec![0.0; n * p];
-        let mut grad = [0.0; 4];
-        for (i, &x) in self.x.iter().enumerate() {
-            self.family.value_and_gradient(x, b, &mut grad[..p]);
-            for j in 0..p {
-                jac[j * n + i] = grad[j];
-            }
+        let cache = self.cache.borrow();
+        if same_point(&cache.0, b) {
+            return Ok(cache.1.clone());
         }
+        drop(cache);
+        let mut jac = Vec::new();
+        self.fill_jacobian(b, &mut jac, None);
         Ok(jac)
     }
 }
@@ -107,6 +145,8 @@ const XTOL: f64 = 1e-13;
 const FTOL: f64 = 1e-15;
 /// Cosine between residuals and any Jacobian column below which θ is stationary.
 const GTOL: f64 = 1e-13;
+/// The same test where no step can make progress any more (rounding level).
+const STATIONARY_COSINE: f64 = 1e-6;
 
 impl LevenbergMarquardt {
     /// A solver for data `y`: an RSS below n·(16·ε·max|y|)² counts as an exact fit.
@@ -220,8 +260,8 @@ where
         let mut pred_rss = 0.0;
         for i in 0..n {
             let mut v = self.r[i];
-            for j in 0..p {
-                v -= self.jac[j * n + i] * step[j];
+            for (j, d) in step.iter().enumerate() {
+                v -= self.jac[j * n + i] * d;
             }
             pred_rss += v * v;
         }
@@ -276,18 +316,17 @@ where
         // Rejected: more damping.
         self.lambda *= self.nu;
         self.nu *= 2.0;
-        if self.lambda > 1e30 || !self.lambda.is_finite() {
-            self.reason = Some(if self.gradient_cosine() <= 1e-8 {
-                Termination::SmallGradient
-            } else {
-                Termination::Stalled
-            });
-        } else if predicted >= 0.0
-            && predicted <= FTOL * FTOL * self.rss
-            && self.gradient_cosine() <= 1e-8
-        {
-            // The linear model predicts nothing more to gain: at the minimum.
-            self.reason = Some(Termination::SmallReduction);
+        // A rejected step that the linear model says could gain (almost) nothing:
+        // at a minimum if the residuals are (nearly) orthogonal to J, on a plateau
+        // otherwise (e.g. a rate so large its column of J has underflowed).
+        let flat = predicted <= FTOL * self.rss;
+        let hopeless = self.lambda > 1e30 || !self.lambda.is_finite();
+        if flat || hopeless {
+            if self.gradient_cosine() <= STATIONARY_COSINE {
+                self.reason = Some(Termination::SmallGradient);
+            } else if hopeless {
+                self.reason = Some(Termination::Stalled);
+            }
         }
         Ok((state.param(b).cost(self.rss), None))
     }
@@ -309,6 +348,7 @@ pub(crate) struct NonlinearSolution {
     pub(crate) unscaled_covariance: Vec<f64>,
     pub(crate) rss: f64,
     pub(crate) iterations: u64,
+    pub(crate) starts: u32,
     pub(crate) termination: Termination,
 }
 
@@ -321,7 +361,7 @@ pub(crate) fn solve(
     start: &[f64],
     max_iters: u64,
 ) -> Result<NonlinearSolution> {
-    least_squares(|| Curve { family, x, y }, y, start, max_iters)
+    least_squares(|| Curve::new(family, x, y), y, start, max_iters)
 }
 
 /// [`solve`] for any least-squares problem: `make` builds the problem (argmin's
@@ -374,51 +414,66 @@ where
         Some(t) if !reached_max => t,
         _ => Termination::MaxIterations,
     };
-    // Gauss–Newton polish: undamped steps while they do not increase the RSS.
+    // Gauss–Newton polish: undamped steps while they keep shrinking and do not
+    // increase the RSS beyond rounding; near the minimum the RSS itself no longer
+    // resolves progress, the step length still does.
     let mut qr = Qr::default();
     let mut jac = curve
         .jacobian(&b)
         .map_err(|e| ModelError::CannotFit(e.to_string()))?;
     if termination.converged() {
-        for _ in 0..4 {
+        let mut last_step = f64::INFINITY;
+        for _ in 0..8 {
             let (scaled, norms) = scale_columns(&jac, n, p);
             qr.factor(n, p, &scaled, true);
-            if !(qr.min_diag_ratio().0 > 1e-15) {
+            if !well_conditioned(&qr) {
                 break;
             }
             let mut rhs = r.clone();
             qr.apply_qt(&mut rhs);
             qr.solve_r(&mut rhs[..p]);
             let mut trial = b.clone();
-            for k in 0..p {
+            let mut step = 0.0f64;
+            for (k, z) in rhs.iter().enumerate().take(p) {
                 let j = qr.perm(k);
-                trial[j] += rhs[k] / norms[j];
+                let d = z / norms[j];
+                trial[j] += d;
+                step = step.max((d / b[j]).abs());
+            }
+            if step.is_nan() || step >= last_step {
+                break;
             }
             let Ok(rt) = curve.apply(&trial) else { break };
             let rss_t = sum_sq(&rt);
-            if !(rss_t <= rss) {
+            if rss_t.is_nan() || rss_t > rss * (1.0 + 4.0 * f64::EPSILON) {
                 break;
             }
-            let done = rss_t >= rss * (1.0 - 1e-15);
             b = trial;
             r = rt;
             rss = rss_t;
+            last_step = step;
             jac = curve
                 .jacobian(&b)
                 .map_err(|e| ModelError::CannotFit(e.to_string()))?;
-            if done {
+            if step <= 4.0 * f64::EPSILON {
                 break;
             }
         }
     }
     // Standard errors: σ·‖row of R⁻¹‖ from the QR of the column-scaled Jacobian.
-    let df = (n - p) as f64;
-    let sigma = (rss / df).sqrt();
+    // No residual degrees of freedom (a penalised problem can have as many rows
+    // as parameters): no σ, but the unscaled covariance is still defined.
+    let df = n.saturating_sub(p) as f64;
+    let sigma = if df > 0.0 {
+        (rss / df).sqrt()
+    } else {
+        f64::NAN
+    };
     let (scaled, norms) = scale_columns(&jac, n, p);
     qr.factor(n, p, &scaled, true);
     let mut std_errors = vec![f64::NAN; p];
     let mut unscaled_covariance = vec![f64::NAN; p * p];
-    if qr.min_diag_ratio().0 > 1e-15 {
+    if well_conditioned(&qr) {
         // Column j of R⁻ᵀ·P·(e_j / norm_j); (JᵀJ)⁻¹_jk is the dot product of two.
         let mut t = vec![0.0; p];
         let mut w = vec![vec![0.0; p]; p];
@@ -439,6 +494,7 @@ where
         unscaled_covariance,
         rss,
         iterations,
+        starts: 1,
         termination,
     })
 }
@@ -458,4 +514,9 @@ fn scale_columns(jac: &[f64], n: usize, p: usize) -> (Vec<f64>, Vec<f64>) {
         }
     }
     (out, norms)
+}
+
+/// Whether a factored Jacobian is far enough from singular to solve with.
+fn well_conditioned(qr: &Qr) -> bool {
+    qr.min_diag_ratio().0 > 1e-15
 }

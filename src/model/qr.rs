@@ -130,8 +130,8 @@ impl Qr {
         let m = self.m;
         for k in (0..self.n).rev() {
             let mut s = rhs[k];
-            for j in k + 1..self.n {
-                s -= self.a[j * m + k] * rhs[j];
+            for (j, v) in rhs.iter().enumerate().take(self.n).skip(k + 1) {
+                s -= self.a[j * m + k] * v;
             }
             rhs[k] = s / self.a[k * m + k];
         }
@@ -141,9 +141,10 @@ impl Qr {
     pub(crate) fn solve_rt(&self, rhs: &mut [f64]) {
         let m = self.m;
         for k in 0..self.n {
+            let col = &self.a[k * m..k * m + k];
             let mut s = rhs[k];
-            for j in 0..k {
-                s -= self.a[k * m + j] * rhs[j];
+            for (a, v) in col.iter().zip(&rhs[..k]) {
+                s -= a * v;
             }
             rhs[k] = s / self.a[k * m + k];
         }
@@ -171,7 +172,7 @@ impl Qr {
             } else {
                 0.0
             };
-            if !(ratio >= worst.0) {
+            if ratio.is_nan() || ratio < worst.0 {
                 worst = (ratio, k);
             }
         }
@@ -182,7 +183,7 @@ impl Qr {
 /// a·b as an unevaluated sum p + e exactly (Dekker's product with Veltkamp
 /// splitting: exact without hardware FMA).
 #[inline]
-fn two_prod(a: f64, b: f64) -> (f64, f64) {
+pub(crate) fn two_prod(a: f64, b: f64) -> (f64, f64) {
     const SPLIT: f64 = 134_217_729.0; // 2^27 + 1
     let p = a * b;
     let ca = SPLIT * a;

@@ -20,7 +20,7 @@ fn line(u: &[f64], v: &[f64]) -> Option<(f64, f64)> {
         suv += (a - mu) * (b - mv);
     }
     let slope = suv / suu;
-    (suu > 0.0 && slope.is_finite()).then(|| (slope, mv - slope * mu))
+    (suu > 0.0 && slope.is_finite()).then_some((slope, mv - slope * mu))
 }
 
 /// For fixed shape parameters `rest` (b2, …), the best b1 and the resulting RSS.
@@ -94,8 +94,11 @@ pub(crate) fn auto_start(family: Family, x: &[f64], y: &[f64]) -> Option<Vec<f64
                     cands.push(vec![slope]);
                 }
             }
-            let rates = log_grid(1e-3 / xabs, 50.0 / xabs, 40);
-            cands.extend(rates.flat_map(|r| [vec![r], vec![-r]]));
+            // The log-linear start is good whenever it exists; search only otherwise.
+            if cands.is_empty() {
+                let rates = log_grid(1e-3 / xabs, 50.0 / xabs, 40);
+                cands.extend(rates.flat_map(|r| [vec![r], vec![-r]]));
+            }
             best_of(family, x, y, cands)
         }
         Family::Power => {

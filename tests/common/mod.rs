@@ -6,28 +6,28 @@ use std::path::{Path, PathBuf};
 
 /// Certified values and data of one StRD set.
 #[derive(Debug, Clone, Default)]
-pub struct StrdSet {
+pub(crate) struct StrdSet {
     /// Certified estimates.
-    pub estimates: Vec<f64>,
+    pub(crate) estimates: Vec<f64>,
     /// Certified standard deviations of the estimates.
-    pub std_errors: Vec<f64>,
+    pub(crate) std_errors: Vec<f64>,
     /// Certified residual standard deviation.
-    pub residual_sd: f64,
+    pub(crate) residual_sd: f64,
     /// Certified R² (linear sets).
-    pub r_squared: Option<f64>,
+    pub(crate) r_squared: Option<f64>,
     /// Certified RSS (nonlinear sets).
-    pub rss: Option<f64>,
+    pub(crate) rss: Option<f64>,
     /// NIST starting points (nonlinear sets): start 1 and start 2.
-    pub starts: [Vec<f64>; 2],
+    pub(crate) starts: [Vec<f64>; 2],
     /// Response.
-    pub y: Vec<f64>,
+    pub(crate) y: Vec<f64>,
     /// Predictor columns.
-    pub x: Vec<Vec<f64>>,
+    pub(crate) x: Vec<Vec<f64>>,
 }
 
 /// Where a named set lives: the shared public subset first, then this
 /// repository's fixtures.
-pub fn locate(kind: &str, name: &str) -> PathBuf {
+pub(crate) fn locate(kind: &str, name: &str) -> PathBuf {
     let shared = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join(format!("../shared/reference/nist/{kind}/{name}.dat"));
     if shared.exists() {
@@ -43,7 +43,7 @@ fn num(s: &str) -> f64 {
 }
 
 /// Parses a `.dat` file.
-pub fn load(kind: &str, name: &str) -> StrdSet {
+pub(crate) fn load(kind: &str, name: &str) -> StrdSet {
     let path = locate(kind, name);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     let lines: Vec<&str> = text.lines().map(|l| l.trim_end()).collect();
@@ -96,7 +96,7 @@ pub fn load(kind: &str, name: &str) -> StrdSet {
 /// Log relative error: the number of correct significant digits of `value`
 /// against `certified`, capped at `cap`. For a certified value of exactly zero,
 /// the absolute error is used instead (−log10 |value|), as NIST recommends.
-pub fn lre(value: f64, certified: f64, cap: f64) -> f64 {
+pub(crate) fn lre(value: f64, certified: f64, cap: f64) -> f64 {
     if !value.is_finite() {
         return 0.0;
     }
