@@ -388,7 +388,9 @@ proptest! {
 #[test]
 fn seasonality_is_chosen_where_the_months_support_it() {
     let mut noise = Noise(11);
-    let pattern: Vec<f64> = (0..12).map(|m| 0.2 * (f64::from(m) * std::f64::consts::PI / 6.0).cos()).collect();
+    let pattern: Vec<f64> = (0..12)
+        .map(|m| 0.2 * (f64::from(m) * std::f64::consts::PI / 6.0).cos())
+        .collect();
     let mut csv = String::new();
     for k in 0..48 {
         let m = month(2016, 1).plus(k);
@@ -398,12 +400,20 @@ fn seasonality_is_chosen_where_the_months_support_it() {
     }
     let panel = fit_panel(&load(&csv), &no_shocks()).unwrap();
     let world = panel.world().unwrap();
-    assert!(world.model.label().ends_with("+season"), "{}", world.model.label());
+    assert!(
+        world.model.label().ends_with("+season"),
+        "{}",
+        world.model.label()
+    );
     // Factors for January..November; December is minus their sum. The pattern
     // sums to zero over the year, so the factors estimate it directly.
     for (m, expected) in pattern.iter().take(11).enumerate() {
         let got = world.params[2 + m];
-        assert!((got - expected).abs() < 0.04, "month {}: {got} vs {expected}", m + 1);
+        assert!(
+            (got - expected).abs() < 0.04,
+            "month {}: {got} vs {expected}",
+            m + 1
+        );
     }
     // Without enough months, no seasonal candidate is tried.
     let short: String = csv.lines().take(18).map(|l| format!("{l}\n")).collect();
