@@ -17,6 +17,9 @@ pub enum Error {
     /// The baseline panel could not be fitted or forecast.
     #[error(transparent)]
     Forecast(#[from] crate::forecast::ForecastError),
+    /// Scenario files have problems.
+    #[error(transparent)]
+    Scenario(#[from] crate::scenario::ScenarioError),
     /// Writing an output failed.
     #[error(transparent)]
     Report(#[from] crate::report::ReportError),
@@ -33,6 +36,7 @@ impl Error {
             Error::Data(e) => e.is_bad_input(),
             Error::Model(e) => e.is_bad_input(),
             Error::Forecast(e) => e.is_bad_input(),
+            Error::Scenario(e) => e.is_bad_input(),
             Error::Report(e) => e.is_bad_input(),
         }
     }
@@ -51,6 +55,9 @@ pub fn classify(error: &(dyn std::error::Error + 'static)) -> Option<bool> {
         return Some(e.is_bad_input());
     }
     if let Some(e) = error.downcast_ref::<crate::forecast::ForecastError>() {
+        return Some(e.is_bad_input());
+    }
+    if let Some(e) = error.downcast_ref::<crate::scenario::ScenarioError>() {
         return Some(e.is_bad_input());
     }
     if let Some(e) = error.downcast_ref::<crate::report::ReportError>() {

@@ -13,10 +13,12 @@
 //! The `magcast` binary is a thin command line over these modules.
 
 pub mod data;
+pub mod engine;
 pub mod error;
 pub mod forecast;
 pub mod model;
 pub mod report;
+pub mod scenario;
 pub mod yaml;
 
 pub use error::{Error, Result};

@@ -7,6 +7,9 @@ mod describe;
 mod fit;
 mod forecast;
 mod regress;
+mod run;
+mod schema;
+mod validate;
 
 use std::io::Write;
 use std::process::ExitCode;
@@ -54,6 +57,19 @@ enum Command {
     /// Forecast every importer (and WORLD, groups, ROW) month by month after the
     /// last observation, with intervals from coherent sample paths.
     Forecast(forecast::ForecastArgs),
+    /// Run scenarios against the baseline and write OUT/projections.csv and
+    /// OUT/scenarios.json.
+    ///
+    /// Every scenario in the files or folders given (default: scenarios/) is
+    /// resolved (`extends`, `sweep`), checked, and run in parallel with Monte
+    /// Carlo draws; each draw has its own random stream derived from the seed,
+    /// the scenario's name and the draw, so results are identical for any
+    /// number of threads.
+    Run(run::RunArgs),
+    /// Check scenario files and list every problem (file, line, column, key).
+    Validate(validate::ValidateArgs),
+    /// Print the JSON Schema of scenario files, for editor autocompletion.
+    Schema(schema::SchemaArgs),
 }
 
 /// How a command prints its result.
@@ -98,6 +114,9 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitStatus> {
         Command::Regress(a) => regress::regress(a),
         Command::Fit(a) => fit::fit(a),
         Command::Forecast(a) => forecast::forecast(a),
+        Command::Run(a) => run::run(a),
+        Command::Validate(a) => validate::validate(a),
+        Command::Schema(a) => schema::schema(a),
     }
 }
 

@@ -6,6 +6,7 @@ mod describe;
 mod fit;
 mod forecast;
 mod number;
+mod run;
 mod table;
 
 pub use atomic::{WriteError, write_atomic};
@@ -13,6 +14,7 @@ pub use describe::{describe_csv, describe_table};
 pub use fit::{fit_table, residual_table};
 pub use forecast::{forecast_csv, forecast_json, forecast_table};
 pub use number::{UNAVAILABLE, fmt_pct, fmt_tonnes, thousands};
+pub use run::{projections_csv, run_table, scenarios_json};
 pub use table::{Align, Table};
 
 /// Errors while writing a report.

@@ -1,0 +1,130 @@
+//! `magcast run`: every scenario against the baseline, in parallel, with Monte
+//! Carlo uncertainty; writes `OUT/projections.csv` and `OUT/scenarios.json`.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::data_args::DataArgs;
+use super::fit::ConfigArg;
+use super::forecast::read_models;
+use super::{ExitStatus, print};
+use magcast::engine::{self, RunOptions};
+use magcast::scenario::{self, ValidationContext};
+use magcast::{forecast, report};
+
+/// Arguments of `magcast run`.
+#[derive(Debug, Args)]
+pub(crate) struct RunArgs {
+    /// Scenario files or folders of them [default: scenarios/].
+    #[arg(value_name = "SCENARIO")]
+    inputs: Vec<PathBuf>,
+    #[command(flatten)]
+    data: DataArgs,
+    #[command(flatten)]
+    config: ConfigArg,
+    /// Saved models from `fit --out` (the data are then not refitted).
+    #[arg(long, value_name = "FILE")]
+    models: Option<PathBuf>,
+    /// Output folder (created if missing).
+    #[arg(long, value_name = "DIR", default_value = "out")]
+    out: PathBuf,
+    /// Monte Carlo draws for every scenario with uncertainty (default: each
+    /// scenario's own `draws`, 1000 if unset).
+    #[arg(long, value_name = "N")]
+    draws: Option<usize>,
+    /// Run seed: the same seed gives the same bytes for any thread count.
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Worker threads [default: all cores].
+    #[arg(long, value_name = "T")]
+    threads: Option<usize>,
+}
+
+pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitStatus> {
+    if let Some(t) = args.threads {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(t.max(1))
+            .build_global()?;
+    }
+    if args.draws == Some(0) {
+        anyhow::bail!(magcast::forecast::ForecastError::Request(
+            "--draws must be at least 1".into()
+        ));
+    }
+    let panel = match &args.models {
+        Some(path) => read_models(path)?,
+        None => forecast::fit_panel(&args.data.load()?, &args.config.load()?)?,
+    };
+    let inputs = if args.inputs.is_empty() {
+        vec![PathBuf::from(scenario::BUNDLED_SCENARIOS)]
+    } else {
+        args.inputs.clone()
+    };
+    let ctx = ValidationContext {
+        first_month: Some(panel.last_observed.plus(1)),
+    };
+    let scenarios = scenario::load(&inputs, ctx)?;
+    let total: u64 = scenarios
+        .iter()
+        .map(|s| {
+            args.draws
+                .map_or(s.draws, |d| if s.draws == 1 { 1 } else { d }) as u64
+        })
+        .sum();
+    let bar = progress_bar(total);
+    let result = engine::run(
+        &panel,
+        &scenarios,
+        RunOptions {
+            seed: args.seed,
+            draws: args.draws,
+        },
+        &|n| bar.inc(n),
+    )?;
+    bar.finish_and_clear();
+    write_outputs(&args.out, &result, &scenarios, &panel)?;
+    print(&format!(
+        "{}\nWrote {} and {}\n",
+        report::run_table(&result),
+        args.out.join("projections.csv").display(),
+        args.out.join("scenarios.json").display()
+    ))?;
+    Ok(ExitStatus::Success)
+}
+
+/// A bar on stderr for long runs, hidden when stderr is not a terminal.
+fn progress_bar(total: u64) -> ProgressBar {
+    if !std::io::stderr().is_terminal() || total < 10_000 {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(total);
+    if let Ok(style) =
+        ProgressStyle::with_template("{elapsed_precise} [{bar:40}] {pos}/{len} draws ({eta} left)")
+    {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar
+}
+
+/// Every output is rendered first, then each file is written atomically, so a
+/// failure leaves no half-written file behind.
+fn write_outputs(
+    out: &Path,
+    result: &engine::RunResult,
+    scenarios: &[scenario::Scenario],
+    panel: &forecast::FittedPanel,
+) -> anyhow::Result<()> {
+    let mut projections = Vec::new();
+    report::projections_csv(result, &mut projections)?;
+    let json = report::scenarios_json(result, scenarios, panel)?;
+    std::fs::create_dir_all(out).map_err(|source| report::WriteError {
+        path: out.to_path_buf(),
+        source,
+    })?;
+    report::write_atomic(&out.join("projections.csv"), &projections)?;
+    report::write_atomic(&out.join("scenarios.json"), json.as_bytes())?;
+    Ok(())
+}

@@ -1,0 +1,13 @@
+//! The engine: scenarios applied to the baseline, in parallel, with Monte Carlo
+//! uncertainty. `layout` maps importers onto disjoint units that add up,
+//! `drivers` computes one draw (MODEL.md §3), `run` draws and aggregates.
+
+mod drivers;
+mod layout;
+mod run;
+
+pub use layout::{Layout, Unit};
+pub use run::{MEAN_PATHS, RunOptions, RunResult, ScenarioResult, run};
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,380 @@
+//! Running scenarios: baseline paths shared by every scenario (common random
+//! numbers, so differences between scenarios are not sampling noise), draws in
+//! parallel with a random stream per (seed, scenario, draw), and each scenario
+//! reduced to means and quantiles as soon as its draws are done.
+
+use rand::SeedableRng;
+use rand_pcg::Pcg64Mcg;
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::drivers::{DrawResult, Prepared, simulate};
+use super::layout::Layout;
+use crate::data::{Importer, Month};
+use crate::forecast::{FittedPanel, ForecastError, PathSampler};
+use crate::scenario::Scenario;
+
+/// Paths averaged for the baseline mean when no scenario draws more.
+pub const MEAN_PATHS: usize = 1000;
+/// Draws handled together by one task; sums are added chunk by chunk in order,
+/// so results do not depend on the number of threads.
+const CHUNK: usize = 32;
+
+/// How to run.
+#[derive(Debug, Clone, Copy)]
+pub struct RunOptions {
+    /// The run's seed (a scenario's own `seed` takes precedence for its draws).
+    pub seed: u64,
+    /// Overrides every scenario's number of draws.
+    pub draws: Option<usize>,
+}
+
+/// Everything a scenario produced, per output series and month.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScenarioResult {
+    /// The scenario's name.
+    pub name: String,
+    /// Its description.
+    pub description: String,
+    /// Draws run.
+    pub draws: usize,
+    /// Months projected (from the run's first month).
+    pub months: usize,
+    /// Mean imports from China, tonnes (`[output * months + t]`).
+    pub mean: Vec<f64>,
+    /// 5th percentile.
+    pub p05: Vec<f64>,
+    /// Median.
+    pub p50: Vec<f64>,
+    /// 95th percentile.
+    pub p95: Vec<f64>,
+    /// Mean baseline, tonnes.
+    pub baseline: Vec<f64>,
+    /// Mean customs value, US$.
+    pub value_usd: Vec<f64>,
+    /// Mean tariff revenue, US$.
+    pub tariff_revenue_usd: Vec<f64>,
+    /// Mean downstream cost of tariffs (ρ·revenue), US$.
+    pub downstream_cost_usd: Vec<f64>,
+    /// Mean fiscal cost of production credits by month, US$.
+    pub credit_cost_usd: Vec<f64>,
+}
+
+/// The results of a run.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunResult {
+    /// Output series, in output order (WORLD, groups, countries, ROW).
+    pub outputs: Vec<Importer>,
+    /// The first projected month.
+    pub first_month: Month,
+    /// The run's seed.
+    pub seed: u64,
+    /// Baseline sample paths drawn.
+    pub baseline_paths: usize,
+    /// One result per scenario, in the order given.
+    pub scenarios: Vec<ScenarioResult>,
+}
+
+/// 64-bit FNV-1a of a name, so that a scenario's stream depends on its name.
+fn name_hash(name: &str) -> u64 {
+    name.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+fn mix(a: u64, b: u64) -> u64 {
+    let mut z = a ^ b.wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(17);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// Baseline paths on the layout's units: `[path][unit][month]`.
+struct BaselinePaths {
+    units: usize,
+    months: usize,
+    paths: Vec<f64>,
+    count: usize,
+    mean: Vec<f64>,
+}
+
+impl BaselinePaths {
+    fn draw(
+        panel: &FittedPanel,
+        layout: &Layout,
+        until: Month,
+        count: usize,
+        seed: u64,
+    ) -> Result<BaselinePaths, ForecastError> {
+        let sampler = PathSampler::new(panel, until, seed)?;
+        let months = sampler.n_months();
+        let series = sampler.importers().len();
+        let units = layout.units.len();
+        let mut paths = vec![0.0; count * units * months];
+        paths
+            .par_chunks_mut(units * months)
+            .enumerate()
+            .for_each_init(
+                || vec![0.0; series * months],
+                |raw, (d, dst)| {
+                    sampler.sample(d as u64, raw);
+                    for (u, (add, sub)) in layout.base_from.iter().enumerate() {
+                        for t in 0..months {
+                            let v = raw[add * months + t]
+                                - sub.iter().map(|s| raw[s * months + t]).sum::<f64>();
+                            dst[u * months + t] = v.max(0.0);
+                        }
+                    }
+                },
+            );
+        let mut mean = vec![0.0; units * months];
+        for path in paths.chunks(units * months) {
+            for (m, v) in mean.iter_mut().zip(path) {
+                *m += v;
+            }
+        }
+        for m in &mut mean {
+            *m /= count as f64;
+        }
+        Ok(BaselinePaths {
+            units,
+            months,
+            paths,
+            count,
+            mean,
+        })
+    }
+
+    /// Copies path `d` (or the mean) truncated to `months` into `out`.
+    fn copy(&self, d: Option<usize>, months: usize, out: &mut Vec<f64>) {
+        out.clear();
+        let src = match d {
+            Some(d) => {
+                &self.paths[(d % self.count) * self.units * self.months..]
+                    [..self.units * self.months]
+            }
+            None => &self.mean[..],
+        };
+        for u in 0..self.units {
+            out.extend_from_slice(&src[u * self.months..u * self.months + months]);
+        }
+    }
+}
+
+/// Runs every scenario against the panel's baseline; `progress` is told how
+/// many draws have finished (for a progress bar).
+///
+/// # Errors
+/// [`ForecastError`] if the baseline cannot be sampled to the horizon.
+pub fn run(
+    panel: &FittedPanel,
+    scenarios: &[Scenario],
+    options: RunOptions,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<RunResult, ForecastError> {
+    let first = panel.last_observed.plus(1);
+    let until = scenarios
+        .iter()
+        .map(|s| s.horizon)
+        .max()
+        .unwrap_or(first)
+        .max(first);
+    let probe = PathSampler::new(panel, until, options.seed)?;
+    let layout = Layout::new(probe.importers());
+    let draws_of = |s: &Scenario| {
+        options
+            .draws
+            .map_or(s.draws, |d| if s.draws == 1 { 1 } else { d })
+            .max(1)
+    };
+    let needed = scenarios
+        .iter()
+        .filter(|s| s.assumptions.baseline_uncertainty)
+        .map(draws_of)
+        .max()
+        .unwrap_or(0)
+        .max(MEAN_PATHS);
+    let base = BaselinePaths::draw(panel, &layout, until, needed, options.seed)?;
+    let results = scenarios
+        .par_iter()
+        .map(|s| {
+            run_one(
+                s,
+                &layout,
+                &base,
+                first,
+                draws_of(s),
+                options.seed,
+                progress,
+            )
+        })
+        .collect();
+    Ok(RunResult {
+        outputs: layout.outputs.clone(),
+        first_month: first,
+        seed: options.seed,
+        baseline_paths: base.count,
+        scenarios: results,
+    })
+}
+
+/// Sums of one chunk of draws.
+struct Partial {
+    sums: [Vec<f64>; 5],
+    credit: Vec<f64>,
+}
+
+fn run_one(
+    scenario: &Scenario,
+    layout: &Layout,
+    base: &BaselinePaths,
+    first: Month,
+    draws: usize,
+    run_seed: u64,
+    progress: &(dyn Fn(u64) + Sync),
+) -> ScenarioResult {
+    let prep = Prepared::new(
+        scenario,
+        layout,
+        first,
+        &truncated_mean(base, scenario.horizon.months_since(first) + 1),
+    );
+    let months = prep.months;
+    let outputs = layout.outputs.len();
+    let cells = outputs * months;
+    let seed = mix(scenario.seed.unwrap_or(run_seed), name_hash(&scenario.name));
+    let uncertain_base = scenario.assumptions.baseline_uncertainty;
+    let deterministic = draws == 1 && !scenario.is_random();
+    // Imports of every draw, draw-major, for the quantiles; f32 keeps seven
+    // digits at half the memory, and only this scenario's draws are held.
+    let mut store = vec![0f32; draws * cells];
+    let partials: Vec<Partial> = store
+        .par_chunks_mut(CHUNK * cells)
+        .enumerate()
+        .map(|(chunk, slab)| {
+            let mut part = Partial {
+                sums: std::array::from_fn(|_| vec![0.0; cells]),
+                credit: vec![0.0; months],
+            };
+            let mut params = Vec::new();
+            let mut baseline = Vec::new();
+            let mut result = DrawResult::default();
+            for (j, dst) in slab.chunks_mut(cells).enumerate() {
+                let d = chunk * CHUNK + j;
+                let mut rng = Pcg64Mcg::seed_from_u64(mix(seed, d as u64));
+                if deterministic {
+                    prep.central(&mut params);
+                } else {
+                    prep.sample(&mut rng, &mut params);
+                }
+                base.copy(uncertain_base.then_some(d), months, &mut baseline);
+                simulate(&prep, &baseline, &params, &mut result);
+                for (o, units) in layout.output_units.iter().enumerate() {
+                    for t in 0..months {
+                        let cell = o * months + t;
+                        let (mut m, mut b, mut v, mut r) = (0.0, 0.0, 0.0, 0.0);
+                        for &u in units {
+                            let k = u * months + t;
+                            m += result.imports[k];
+                            b += baseline[k];
+                            v += result.value[k];
+                            r += result.revenue[k];
+                        }
+                        dst[cell] = m as f32;
+                        part.sums[0][cell] += m;
+                        part.sums[1][cell] += b;
+                        part.sums[2][cell] += v;
+                        part.sums[3][cell] += r;
+                        part.sums[4][cell] += r * result.pass_through;
+                    }
+                }
+                for (c, x) in part.credit.iter_mut().zip(&result.credit_cost) {
+                    *c += x;
+                }
+            }
+            progress((slab.len() / cells.max(1)) as u64);
+            part
+        })
+        .collect();
+    let mut sums: [Vec<f64>; 5] = std::array::from_fn(|_| vec![0.0; cells]);
+    let mut credit = vec![0.0; months];
+    for part in partials {
+        for (s, p) in sums.iter_mut().zip(&part.sums) {
+            for (a, b) in s.iter_mut().zip(p) {
+                *a += b;
+            }
+        }
+        for (a, b) in credit.iter_mut().zip(&part.credit) {
+            *a += b;
+        }
+    }
+    let n = draws as f64;
+    for s in sums.iter_mut().chain(std::iter::once(&mut credit)) {
+        for v in s.iter_mut() {
+            *v /= n;
+        }
+    }
+    let quantiles: Vec<[f64; 3]> = (0..cells)
+        .into_par_iter()
+        .map_init(
+            || vec![0f32; draws],
+            |column, c| {
+                for (d, v) in column.iter_mut().enumerate() {
+                    *v = store[d * cells + c];
+                }
+                [
+                    quantile(column, 0.05),
+                    quantile(column, 0.5),
+                    quantile(column, 0.95),
+                ]
+            },
+        )
+        .collect();
+    let [
+        mean,
+        baseline,
+        value_usd,
+        tariff_revenue_usd,
+        downstream_cost_usd,
+    ] = sums;
+    ScenarioResult {
+        name: scenario.name.clone(),
+        description: scenario.description.clone(),
+        draws,
+        months,
+        p05: quantiles.iter().map(|q| q[0]).collect(),
+        p50: quantiles.iter().map(|q| q[1]).collect(),
+        p95: quantiles.iter().map(|q| q[2]).collect(),
+        mean,
+        baseline,
+        value_usd,
+        tariff_revenue_usd,
+        downstream_cost_usd,
+        credit_cost_usd: credit,
+    }
+}
+
+fn truncated_mean(base: &BaselinePaths, months: i32) -> Vec<f64> {
+    let mut out = Vec::new();
+    base.copy(None, months.max(0) as usize, &mut out);
+    out
+}
+
+/// Quantile by linear interpolation between order statistics (type 7), found by
+/// selection rather than a full sort.
+fn quantile(values: &mut [f32], p: f64) -> f64 {
+    let n = values.len();
+    if n == 1 {
+        return f64::from(values[0]);
+    }
+    let h = (n - 1) as f64 * p;
+    let lo = h.floor() as usize;
+    let (_, a, right) = values.select_nth_unstable_by(lo, f32::total_cmp);
+    let a = f64::from(*a);
+    let b = right
+        .iter()
+        .copied()
+        .min_by(f32::total_cmp)
+        .map_or(a, f64::from);
+    a + (h - lo as f64) * (b - a)
+}

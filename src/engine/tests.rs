@@ -1,0 +1,210 @@
+//! Each driver against a case worked out by hand, on a flat baseline of 100 t a
+//! month for every unit, projections starting 2026-01.
+
+use super::drivers::{DrawResult, Prepared, simulate};
+use super::layout::Layout;
+use crate::data::{Importer, Month};
+use crate::scenario::{self, Scenario, ValidationContext};
+
+fn importer(code: &str) -> Importer {
+    code.parse().unwrap()
+}
+
+/// WORLD, USA, DEU and ROW: units USA, DEU, ROW.
+fn layout() -> Layout {
+    Layout::new(&[
+        importer("WORLD"),
+        importer("DEU"),
+        importer("USA"),
+        Importer::RestOfWorld,
+    ])
+}
+
+fn scenario(yaml: &str) -> Scenario {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("case.yaml");
+    std::fs::write(&path, yaml).unwrap();
+    let mut s = scenario::load(&[path], ValidationContext { first_month: None }).unwrap();
+    s.remove(0)
+}
+
+struct Case {
+    layout: Layout,
+    prep: Prepared,
+    result: DrawResult,
+}
+
+impl Case {
+    fn run(yaml: &str) -> Case {
+        let layout = layout();
+        let first = Month::new(2026, 1).unwrap();
+        let s = scenario(yaml);
+        let months = (s.horizon.months_since(first) + 1) as usize;
+        let base = vec![100.0; layout.units.len() * months];
+        let prep = Prepared::new(&s, &layout, first, &base);
+        let mut params = Vec::new();
+        prep.central(&mut params);
+        let mut result = DrawResult::default();
+        simulate(&prep, &base, &params, &mut result);
+        Case {
+            layout,
+            prep,
+            result,
+        }
+    }
+
+    fn unit(&self, code: &str) -> usize {
+        self.layout.units_of(importer(code))[0]
+    }
+
+    fn imports(&self, code: &str, t: usize) -> f64 {
+        self.result.imports[self.unit(code) * self.prep.months + t]
+    }
+}
+
+#[track_caller]
+fn close(a: f64, b: f64) {
+    assert!((a - b).abs() <= 1e-9 * b.abs().max(1.0), "{a} != {b}");
+}
+
+const HEAD: &str =
+    "horizon: 2027-12\nassumptions: {baseline_uncertainty: false, price: {usd_per_t: 50000}}\n";
+
+#[test]
+fn no_drivers_is_the_baseline() {
+    let c = Case::run(HEAD);
+    for t in 0..24 {
+        close(c.imports("USA", t), 100.0);
+        close(c.imports("ROW", t), 100.0);
+    }
+}
+
+#[test]
+fn demand_growth_compounds_from_its_start() {
+    let c = Case::run(&format!(
+        "{HEAD}demand:\n  - {{importers: [USA], extra_growth: 0.1, from: 2026-01, to: 2026-12}}\n"
+    ));
+    close(c.imports("USA", 0), 100.0);
+    close(c.imports("USA", 6), 100.0 * 1.1f64.powf(0.5));
+    // Growth stops at `to` (11 months after `from`).
+    close(c.imports("USA", 20), 100.0 * 1.1f64.powf(11.0 / 12.0));
+    close(c.imports("DEU", 6), 100.0);
+}
+
+#[test]
+fn tariff_with_pass_through_elasticity_and_adjustment() {
+    let c = Case::run(&format!(
+        "horizon: 2027-12\nassumptions: {{baseline_uncertainty: false, elasticity: 0.5, pass_through: 1, adjustment_months: 0, price: {{usd_per_t: 50000}}}}\n\
+         tariffs: {{reference: {{USA: 0.2}}, changes: [{{importer: USA, rate: 0.5, from: 2026-01}}]}}\n"
+    ));
+    let t_factor = (1.5f64 / 1.2).powf(-0.5);
+    close(c.imports("USA", 0), 100.0 * t_factor);
+    close(c.imports("DEU", 0), 100.0);
+    // Revenue = value × rate, value = imports × price.
+    let u = c.unit("USA");
+    close(
+        c.result.revenue[u * c.prep.months],
+        100.0 * t_factor * 50000.0 * 0.5,
+    );
+
+    let slow = Case::run(&format!(
+        "horizon: 2027-12\nassumptions: {{baseline_uncertainty: false, elasticity: 0.5, pass_through: 0.8, adjustment_months: 12}}\n\
+         tariffs: {{reference: {{USA: 0.2}}, changes: [{{importer: USA, rate: 0.5, from: 2026-01}}]}}\n"
+    ));
+    let p: f64 = (1.0 + 0.8 * 0.5) / (1.0 + 0.8 * 0.2);
+    close(slow.imports("USA", 0), 100.0); // λ = 0 in the month of the change
+    let lambda = 1.0 - (-1.0f64).exp();
+    close(slow.imports("USA", 12), 100.0 * p.powf(-0.5 * lambda));
+}
+
+#[test]
+fn capacity_ramps_and_displaces_imports() {
+    let c = Case::run(&format!(
+        "{HEAD}capacity:\n  - {{name: a, country: USA, tonnes_per_year: 1200, start: 2026-01, ramp_months: 12, curve: linear, utilization: 0.5}}\n  \
+         - {{name: b, country: DEU, tonnes_per_year: 1200, start: 2026-03, ramp_months: 12, curve: s-curve, utilization: 1, displacement: 0.5}}\n"
+    ));
+    // Linear: output (1200/12)·(t+1)/12·0.5.
+    close(c.imports("USA", 0), 100.0 - 100.0 * (1.0 / 12.0) * 0.5);
+    close(c.imports("USA", 11), 50.0);
+    close(c.imports("USA", 20), 50.0);
+    // S-curve from March: at t = 7 (month 6 of the ramp, u = 0.5) ramp = 0.5.
+    close(c.imports("DEU", 1), 100.0);
+    close(c.imports("DEU", 7), 100.0 - 100.0 * 0.5 * 0.5);
+}
+
+#[test]
+fn production_credit_raises_utilisation_and_costs_money() {
+    let c = Case::run(&format!(
+        "{HEAD}capacity:\n  - {{name: a, country: USA, tonnes_per_year: 1200, start: 2026-01, ramp_months: 0, utilization: 0.5}}\n\
+         production_credits:\n  - {{country: USA, usd_per_kg: 10, from: 2026-07, supply_response: 0.5}}\n"
+    ));
+    close(c.imports("USA", 0), 50.0);
+    // Utilisation 0.5·(1 + 0.5·10/50) = 0.55 from July 2026.
+    close(c.imports("USA", 6), 45.0);
+    close(c.result.credit_cost[5], 0.0);
+    close(c.result.credit_cost[6], 10.0 * 1000.0 * 100.0 * 0.55);
+}
+
+#[test]
+fn diversion_reroutes_what_a_tariff_removes() {
+    let c = Case::run(&format!(
+        "horizon: 2027-12\nassumptions: {{baseline_uncertainty: false, elasticity: 1, pass_through: 1, adjustment_months: 0}}\n\
+         tariffs: {{changes: [{{importer: USA, rate: 1.0, from: 2026-01}}]}}\n\
+         diversion:\n  - {{from: USA, to: {{DEU: 0.4, MEX: 0.1}}}}\n"
+    ));
+    close(c.imports("USA", 0), 50.0);
+    close(c.imports("DEU", 0), 100.0 + 0.4 * 50.0);
+    // MEX is not a series of its own: its share lands in ROW.
+    close(c.imports("ROW", 0), 100.0 + 0.1 * 50.0);
+}
+
+#[test]
+fn export_controls_cut_then_recover_linearly() {
+    let c = Case::run(&format!(
+        "{HEAD}export_controls:\n  - {{importers: [USA], from: 2026-03, to: 2026-04, volume_factor: 0.5, recovery_months: 2}}\n"
+    ));
+    let usa: Vec<f64> = (0..7).map(|t| c.imports("USA", t)).collect();
+    for (got, want) in usa
+        .iter()
+        .zip([100.0, 100.0, 50.0, 50.0, 75.0, 100.0, 100.0])
+    {
+        close(*got, want);
+    }
+    close(c.imports("DEU", 2), 100.0);
+}
+
+#[test]
+fn price_path_gives_the_value() {
+    let c = Case::run(
+        "horizon: 2027-12\nassumptions: {baseline_uncertainty: false, price: {usd_per_t: 50000, annual_change: 0.12}}\n",
+    );
+    let u = c.unit("DEU");
+    close(
+        c.result.value[u * c.prep.months + 12],
+        100.0 * 50000.0 * 1.12,
+    );
+}
+
+#[test]
+fn group_targets_reach_members_and_the_rest() {
+    let l = Layout::new(&[
+        importer("WORLD"),
+        importer("EU27"),
+        importer("DEU"),
+        importer("USA"),
+        Importer::RestOfWorld,
+    ]);
+    // Units: DEU, USA, EU27 rest, ROW.
+    assert_eq!(l.units.len(), 4);
+    assert_eq!(l.units_of(importer("EU27")).len(), 2);
+    assert_eq!(
+        l.units_of(importer("POL")),
+        l.units_of(importer("EU27"))
+            .into_iter()
+            .filter(|u| *u != 0)
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(l.units_of(importer("MEX")), vec![3]);
+    assert_eq!(l.units_of(importer("WORLD")).len(), 4);
+    assert!(l.folded_into(importer("POL")).unwrap().contains("EU27"));
+}

@@ -1,0 +1,212 @@
+//! The outputs of `magcast run`: `projections.csv` (the contract columns),
+//! `scenarios.json` (every scenario as resolved and run, with provenance), and a
+//! short table for the terminal.
+
+use serde::Serialize;
+
+use super::ReportError;
+use super::number::thousands;
+use super::table::{Align, Table};
+use crate::engine::{RunResult, ScenarioResult};
+use crate::forecast::FittedPanel;
+use crate::scenario::Scenario;
+
+/// `scenario,importer,period,mean,p05,p50,p95,baseline,value_usd,tariff_revenue_usd`,
+/// one row per scenario, importer (with ROW and WORLD) and month.
+///
+/// # Errors
+/// [`ReportError::Csv`] if writing fails.
+pub fn projections_csv(run: &RunResult, out: impl std::io::Write) -> Result<(), ReportError> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record([
+        "scenario",
+        "importer",
+        "period",
+        "mean",
+        "p05",
+        "p50",
+        "p95",
+        "baseline",
+        "value_usd",
+        "tariff_revenue_usd",
+    ])?;
+    let mut row: Vec<String> = Vec::with_capacity(10);
+    for s in &run.scenarios {
+        for (o, importer) in run.outputs.iter().enumerate() {
+            for t in 0..s.months {
+                let c = o * s.months + t;
+                row.clear();
+                row.push(s.name.clone());
+                row.push(importer.code().to_string());
+                row.push(run.first_month.plus(t as i32).to_string());
+                for v in [s.mean[c], s.p05[c], s.p50[c], s.p95[c], s.baseline[c]] {
+                    row.push(format!("{v:.3}"));
+                }
+                row.push(format!("{:.0}", s.value_usd[c]));
+                row.push(format!("{:.0}", s.tariff_revenue_usd[c]));
+                w.write_record(&row)?;
+            }
+        }
+    }
+    w.flush().map_err(|e| ReportError::Csv(e.into()))?;
+    Ok(())
+}
+
+#[derive(Serialize)]
+struct Provenance<'a> {
+    magcast_version: &'a str,
+    seed: u64,
+    first_month: String,
+    baseline_paths: usize,
+    data: DataProvenance<'a>,
+    scenarios: Vec<ScenarioProvenance<'a>>,
+}
+
+#[derive(Serialize)]
+struct DataProvenance<'a> {
+    source: &'a str,
+    models_origin: String,
+    last_observed: String,
+    models: Vec<ModelLine>,
+}
+
+#[derive(Serialize)]
+struct ModelLine {
+    importer: String,
+    model: String,
+    observations: usize,
+    sigma: f64,
+}
+
+#[derive(Serialize)]
+struct ScenarioProvenance<'a> {
+    name: &'a str,
+    description: &'a str,
+    draws: usize,
+    horizon: String,
+    scenario: &'a Scenario,
+}
+
+/// `scenarios.json`: every scenario as resolved and run, the data and models it
+/// ran on, the seed and the version.
+///
+/// # Errors
+/// [`ReportError::Json`] if serialisation fails.
+pub fn scenarios_json(
+    run: &RunResult,
+    scenarios: &[Scenario],
+    panel: &FittedPanel,
+) -> Result<String, ReportError> {
+    let doc = Provenance {
+        magcast_version: env!("CARGO_PKG_VERSION"),
+        seed: run.seed,
+        first_month: run.first_month.to_string(),
+        baseline_paths: run.baseline_paths,
+        data: DataProvenance {
+            source: &panel.data_source,
+            models_origin: panel.origin.to_string(),
+            last_observed: panel.last_observed.to_string(),
+            models: panel
+                .series
+                .iter()
+                .map(|s| ModelLine {
+                    importer: s.importer.code().to_string(),
+                    model: s.model.label(),
+                    observations: s.observations.count,
+                    sigma: s.sigma,
+                })
+                .collect(),
+        },
+        scenarios: scenarios
+            .iter()
+            .zip(&run.scenarios)
+            .map(|(s, r)| ScenarioProvenance {
+                name: &s.name,
+                description: &s.description,
+                draws: r.draws,
+                horizon: s.horizon.to_string(),
+                scenario: s,
+            })
+            .collect(),
+    };
+    Ok(serde_json::to_string_pretty(&doc)? + "\n")
+}
+
+/// Yearly WORLD imports from China by scenario (means), with the cumulative
+/// total and its difference from the scenario called `baseline`, if any.
+pub fn run_table(run: &RunResult) -> String {
+    let Some(world) = run
+        .outputs
+        .iter()
+        .position(|i| *i == crate::data::Importer::World)
+    else {
+        return "No WORLD series in the data: see projections.csv.\n".into();
+    };
+    let months = run.scenarios.iter().map(|s| s.months).max().unwrap_or(0);
+    let mut years: Vec<(i32, usize)> = Vec::new();
+    for t in 0..months {
+        let y = run.first_month.plus(t as i32).year();
+        match years.last_mut() {
+            Some((yy, n)) if *yy == y => *n += 1,
+            _ => years.push((y, 1)),
+        }
+    }
+    let headers: Vec<String> = years
+        .iter()
+        .map(|(y, n)| {
+            if *n == 12 {
+                y.to_string()
+            } else {
+                format!("{y} ({n} mo)")
+            }
+        })
+        .collect();
+    let mut columns: Vec<(&str, Align)> = vec![("scenario", Align::Left)];
+    columns.extend(headers.iter().map(|h| (h.as_str(), Align::Right)));
+    columns.push(("cumulative", Align::Right));
+    columns.push(("vs baseline", Align::Right));
+    let total = |s: &ScenarioResult| -> f64 {
+        s.mean[world * s.months..(world + 1) * s.months]
+            .iter()
+            .sum()
+    };
+    let reference = run
+        .scenarios
+        .iter()
+        .find(|s| s.name == "baseline")
+        .map(total);
+    let mut t = Table::new(&columns);
+    for s in &run.scenarios {
+        let mut row = vec![s.name.clone()];
+        let mut start = 0;
+        for (_, n) in &years {
+            let end = (start + n).min(s.months);
+            let v: f64 = if start < end {
+                s.mean[world * s.months + start..world * s.months + end]
+                    .iter()
+                    .sum()
+            } else {
+                f64::NAN
+            };
+            row.push(if v.is_nan() {
+                "".into()
+            } else {
+                thousands(v, 0)
+            });
+            start += n;
+        }
+        let cum = total(s);
+        row.push(thousands(cum, 0));
+        row.push(match reference {
+            Some(r) if r > 0.0 => format!("{:+.1}%", (cum / r - 1.0) * 100.0),
+            _ => String::new(),
+        });
+        t.row(row);
+    }
+    format!(
+        "WORLD imports from China, mean tonnes per year ({} scenarios, seed {})\n\n{}",
+        run.scenarios.len(),
+        run.seed,
+        t.render()
+    )
+}

@@ -1,0 +1,85 @@
+//! The scenario stage: YAML files (MODEL.md §3) → resolved specs (`extends`,
+//! `sweep`) → checked [`Scenario`]s, with every problem located by file, line,
+//! column and key path.
+//!
+//! `spec` holds the unchecked serde types (unknown keys refused), `resolve` the
+//! inheritance and sweeps, `validate` the checks, `param` the scalar parameters
+//! that may be distributions.
+
+mod param;
+mod resolve;
+mod spec;
+mod validate;
+
+use std::path::{Path, PathBuf};
+
+pub use param::{Param, Range};
+pub use resolve::{ResolvedSpec, ScenarioFile, expand_inputs, parse_key, read_file, resolve};
+pub use spec::{
+    AssumptionsSpec, CreditSpec, DemandSpec, Distribution, DiversionSpec, ExportControlSpec,
+    ParamSpec, PlantSpec, PriceSpec, RampCurve, ScenarioSpec, TargetsSpec, TariffChangeSpec,
+    TariffsSpec,
+};
+pub use validate::{
+    Assumptions, Credit, DemandDriver, Diversion, ExportControl, Growth, Plant, Scenario, Targets,
+    TariffChange, ValidationContext, check, defaults,
+};
+
+use crate::yaml::{ConfigProblem, render_problems};
+
+/// The folder of bundled scenarios, relative to the crate root.
+pub const BUNDLED_SCENARIOS: &str = "scenarios";
+
+/// Scenario files with problems; every problem of every file is listed.
+#[derive(Debug, thiserror::Error)]
+#[error("{}", render_problems(.0))]
+pub struct ScenarioError(pub Vec<ConfigProblem>);
+
+impl ScenarioError {
+    /// Scenario problems are always the user's to fix.
+    pub fn is_bad_input(&self) -> bool {
+        true
+    }
+}
+
+/// Reads, resolves and checks the scenarios in `inputs` (files or folders).
+///
+/// # Errors
+/// [`ScenarioError`] with every problem found in every file.
+pub fn load(inputs: &[PathBuf], ctx: ValidationContext) -> Result<Vec<Scenario>, ScenarioError> {
+    let paths = expand_inputs(inputs).map_err(ScenarioError)?;
+    let mut problems = Vec::new();
+    let mut files = Vec::new();
+    for path in &paths {
+        match read_file(path) {
+            Ok(f) => files.push(f),
+            Err(mut p) => problems.append(&mut p),
+        }
+    }
+    let (resolved, mut more) = resolve(&files);
+    problems.append(&mut more);
+    let mut scenarios = Vec::new();
+    for r in &resolved {
+        match check(r, ctx) {
+            Ok(s) => scenarios.push(s),
+            Err(mut p) => problems.append(&mut p),
+        }
+    }
+    if problems.is_empty() {
+        Ok(scenarios)
+    } else {
+        Err(ScenarioError(problems))
+    }
+}
+
+/// The JSON Schema of the scenario file format, for editors' autocompletion.
+pub fn json_schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(ScenarioSpec)).unwrap_or_default()
+}
+
+/// The default name of a scenario file: its name without extension.
+pub fn default_name(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}

@@ -1,0 +1,296 @@
+//! The scenario file format (MODEL.md §3) as written: every key optional so that
+//! a file can extend another, unknown keys refused. These types are unchecked;
+//! [`super::validate`] turns a resolved spec into a [`super::Scenario`].
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use schemars::JsonSchema;
+use serde::de::{self, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// A number, or a distribution to draw it from once per Monte Carlo draw.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum ParamSpec {
+    /// A fixed value.
+    Value(f64),
+    /// A distribution.
+    Distribution(Distribution),
+}
+
+/// Distributions any scalar parameter may take.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase", deny_unknown_fields)]
+pub enum Distribution {
+    /// Normal with mean and standard deviation.
+    Normal {
+        /// Mean.
+        mean: f64,
+        /// Standard deviation (≥ 0).
+        sd: f64,
+    },
+    /// Log-normal: the logarithm is normal with `meanlog` and `sdlog`.
+    Lognormal {
+        /// Mean of the logarithm.
+        meanlog: f64,
+        /// Standard deviation of the logarithm (≥ 0).
+        sdlog: f64,
+    },
+    /// Uniform between `low` and `high`.
+    Uniform {
+        /// Lower bound.
+        low: f64,
+        /// Upper bound (≥ low).
+        high: f64,
+    },
+    /// Triangular with `low` ≤ `mode` ≤ `high`.
+    Triangular {
+        /// Lower bound.
+        low: f64,
+        /// Most likely value.
+        mode: f64,
+        /// Upper bound.
+        high: f64,
+    },
+    /// One of these values, equally likely.
+    Values(Vec<f64>),
+}
+
+impl<'de> Deserialize<'de> for ParamSpec {
+    /// A number, or a one-key map naming a distribution; a precise message for
+    /// anything else (an untagged enum would only say "did not match").
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<ParamSpec, D::Error> {
+        struct ParamVisitor;
+        impl<'de> Visitor<'de> for ParamVisitor {
+            type Value = ParamSpec;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(
+                    "a number or a distribution ({normal: {mean, sd}}, {lognormal: {meanlog, sdlog}}, \
+                     {uniform: {low, high}}, {triangular: {low, mode, high}}, {values: [..]})",
+                )
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<ParamSpec, E> {
+                Ok(ParamSpec::Value(v))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<ParamSpec, E> {
+                Ok(ParamSpec::Value(v as f64))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<ParamSpec, E> {
+                Ok(ParamSpec::Value(v as f64))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<ParamSpec, A::Error> {
+                Distribution::deserialize(de::value::MapAccessDeserializer::new(map))
+                    .map(ParamSpec::Distribution)
+            }
+        }
+        d.deserialize_any(ParamVisitor)
+    }
+}
+
+/// A scenario file.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScenarioSpec {
+    /// The scenario's name (default: the file name without `.yaml`).
+    pub name: Option<String>,
+    /// What the scenario describes, for reports.
+    pub description: Option<String>,
+    /// The name of a scenario to inherit: maps merge, lists replace.
+    pub extends: Option<String>,
+    /// Last projected month, e.g. `2030-12`.
+    pub horizon: Option<String>,
+    /// Monte Carlo draws (default 1000; 1 if nothing is uncertain).
+    pub draws: Option<u64>,
+    /// Random seed of this scenario (default: the run's seed).
+    pub seed: Option<u64>,
+    /// Behavioural assumptions.
+    pub assumptions: Option<AssumptionsSpec>,
+    /// Import duties.
+    pub tariffs: Option<TariffsSpec>,
+    /// New magnet plants outside China.
+    pub capacity: Option<Vec<PlantSpec>>,
+    /// Demand growth beyond the baseline.
+    pub demand: Option<Vec<DemandSpec>>,
+    /// China's export controls.
+    pub export_controls: Option<Vec<ExportControlSpec>>,
+    /// Trade diversion: volume a tariff removes, re-routed to other importers.
+    pub diversion: Option<Vec<DiversionSpec>>,
+    /// Production credits for magnet plants.
+    pub production_credits: Option<Vec<CreditSpec>>,
+    /// Parameter sweep: dotted key path → values; one variant per combination.
+    pub sweep: Option<BTreeMap<String, Vec<ParamSpec>>>,
+}
+
+/// Behavioural assumptions shared by the drivers.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssumptionsSpec {
+    /// Import-demand elasticity ε ≥ 0 (default 0.5).
+    pub elasticity: Option<ParamSpec>,
+    /// Tariff pass-through ρ to import prices, in [0, 1] (default 1).
+    pub pass_through: Option<ParamSpec>,
+    /// Months A over which volumes adjust to a new tariff (0: at once; default 12).
+    pub adjustment_months: Option<ParamSpec>,
+    /// Export price path.
+    pub price: Option<PriceSpec>,
+    /// Draw the baseline from the fitted models' sample paths (default true).
+    pub baseline_uncertainty: Option<bool>,
+}
+
+/// The export price path p(t) = usd_per_t · (1 + annual_change)^years.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PriceSpec {
+    /// US$ per tonne at the start of the projection (default 49,180, the 2024 average).
+    pub usd_per_t: Option<ParamSpec>,
+    /// Annual change of the price (default 0).
+    pub annual_change: Option<ParamSpec>,
+}
+
+/// Tariffs: the reference rates in force at the end of history and the changes.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TariffsSpec {
+    /// Importer → ad-valorem rate in force at the end of history (default 0).
+    pub reference: Option<BTreeMap<String, ParamSpec>>,
+    /// Step changes: from `from` on, `importer`'s rate is `rate`.
+    pub changes: Option<Vec<TariffChangeSpec>>,
+}
+
+/// One tariff step.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TariffChangeSpec {
+    /// The importer that levies it.
+    pub importer: String,
+    /// Ad-valorem rate (0.25 = 25 %).
+    pub rate: ParamSpec,
+    /// First month in force.
+    pub from: String,
+}
+
+/// A magnet plant outside China.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlantSpec {
+    /// Its name.
+    pub name: String,
+    /// Where it is (ISO code).
+    pub country: String,
+    /// Nameplate capacity, tonnes of magnet a year.
+    pub tonnes_per_year: ParamSpec,
+    /// First month of output.
+    pub start: String,
+    /// Months from first output to nameplate (default 24).
+    pub ramp_months: Option<ParamSpec>,
+    /// `linear` or `s-curve` (default `s-curve`).
+    pub curve: Option<RampCurve>,
+    /// Share of nameplate used once ramped (default 0.8).
+    pub utilization: Option<ParamSpec>,
+    /// Importer → share of output serving it (default: its own country, 1).
+    pub serves: Option<BTreeMap<String, ParamSpec>>,
+    /// Share of its output that replaces imports from China (default 1).
+    pub displacement: Option<ParamSpec>,
+}
+
+/// The shape of a plant's ramp from first output to nameplate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum RampCurve {
+    /// Straight line.
+    Linear,
+    /// Smoothstep 3u² − 2u³.
+    SCurve,
+}
+
+/// Which importers a driver applies to.
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum TargetsSpec {
+    /// `all`.
+    All(String),
+    /// A list of importer codes.
+    List(Vec<String>),
+}
+
+impl<'de> Deserialize<'de> for TargetsSpec {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<TargetsSpec, D::Error> {
+        struct TargetsVisitor;
+        impl<'de> Visitor<'de> for TargetsVisitor {
+            type Value = TargetsSpec;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("`all` or a list of importer codes")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<TargetsSpec, E> {
+                Ok(TargetsSpec::All(v.to_string()))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<TargetsSpec, A::Error> {
+                let mut out = Vec::new();
+                while let Some(code) = seq.next_element::<String>()? {
+                    out.push(code);
+                }
+                Ok(TargetsSpec::List(out))
+            }
+        }
+        d.deserialize_any(TargetsVisitor)
+    }
+}
+
+/// Demand beyond the baseline for some importers.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DemandSpec {
+    /// `all` or importer codes.
+    pub importers: TargetsSpec,
+    /// Extra annual growth on top of the baseline (negative allowed).
+    pub extra_growth: Option<ParamSpec>,
+    /// Instead: total annual growth replacing the baseline's trend growth.
+    pub growth: Option<ParamSpec>,
+    /// First month.
+    pub from: String,
+    /// Last month growing (growth then stops; default: the horizon).
+    pub to: Option<String>,
+}
+
+/// China's export controls on some importers.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExportControlSpec {
+    /// `all` or importer codes.
+    pub importers: TargetsSpec,
+    /// First month.
+    pub from: String,
+    /// Last month at the full cut.
+    pub to: String,
+    /// Share of volume that still flows inside the window, in [0, 1].
+    pub volume_factor: ParamSpec,
+    /// Months of linear recovery after `to` (default 0).
+    pub recovery_months: Option<ParamSpec>,
+}
+
+/// Re-routing of the volume a tariff removes from one importer.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DiversionSpec {
+    /// The taxing importer.
+    pub from: String,
+    /// Importer → share of the removed volume it receives (shares sum to ≤ 1).
+    pub to: BTreeMap<String, ParamSpec>,
+}
+
+/// A production credit for magnet plants in one country.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreditSpec {
+    /// The country whose plants receive it.
+    pub country: String,
+    /// US$ per kg of magnet produced.
+    pub usd_per_kg: ParamSpec,
+    /// First month.
+    pub from: String,
+    /// Last month (default: the horizon).
+    pub to: Option<String>,
+    /// Supply response η: utilisation rises by η·credit/price (default 0.5).
+    pub supply_response: Option<ParamSpec>,
+}

@@ -1,0 +1,653 @@
+//! Checking a resolved spec into a [`Scenario`] the engine can run, collecting
+//! every problem with its file, line, column and key path.
+
+use serde::Serialize;
+
+use super::param::{Param, Range};
+use super::resolve::ResolvedSpec;
+use super::spec::{ParamSpec, RampCurve, ScenarioSpec, TargetsSpec};
+use crate::data::{Importer, Month};
+use crate::yaml::{ConfigProblem, KeyPath};
+
+/// Defaults for keys a scenario leaves out.
+pub mod defaults {
+    /// Last projected month.
+    pub const HORIZON: &str = "2030-12";
+    /// Monte Carlo draws.
+    pub const DRAWS: u64 = 1000;
+    /// Import-demand elasticity.
+    pub const ELASTICITY: f64 = 0.5;
+    /// Tariff pass-through.
+    pub const PASS_THROUGH: f64 = 1.0;
+    /// Months for volumes to adjust to a tariff.
+    pub const ADJUSTMENT_MONTHS: f64 = 12.0;
+    /// Export price, US$/t: 2024 average, US$2.86 bn / 58,152 t (DOMAIN.md §1.3).
+    pub const PRICE_USD_PER_T: f64 = 49_180.0;
+    /// Months from a plant's first output to nameplate.
+    pub const RAMP_MONTHS: f64 = 24.0;
+    /// Share of nameplate a ramped plant uses.
+    pub const UTILIZATION: f64 = 0.8;
+    /// Supply response of utilisation to a production credit.
+    pub const SUPPLY_RESPONSE: f64 = 0.5;
+}
+
+/// Which importers a driver applies to.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Targets {
+    /// Every importer.
+    All,
+    /// These importers (countries, groups, ROW).
+    Some(Vec<Importer>),
+}
+
+/// Behavioural assumptions.
+#[derive(Debug, Clone, Serialize)]
+pub struct Assumptions {
+    /// ε ≥ 0.
+    pub elasticity: Param,
+    /// ρ in [0, 1].
+    pub pass_through: Param,
+    /// A ≥ 0 months.
+    pub adjustment_months: Param,
+    /// Export price at the start of the projection, US$/t.
+    pub price_usd_per_t: Param,
+    /// Annual change of the export price.
+    pub price_annual_change: Param,
+    /// Draw the baseline as sample paths.
+    pub baseline_uncertainty: bool,
+}
+
+/// A tariff step.
+#[derive(Debug, Clone, Serialize)]
+pub struct TariffChange {
+    /// Who levies it.
+    pub importer: Importer,
+    /// The rate.
+    pub rate: Param,
+    /// From when.
+    pub from: Month,
+}
+
+/// A plant outside China.
+#[derive(Debug, Clone, Serialize)]
+pub struct Plant {
+    /// Its name.
+    pub name: String,
+    /// Where it is.
+    pub country: Importer,
+    /// Nameplate, t/yr.
+    pub tonnes_per_year: Param,
+    /// First output.
+    pub start: Month,
+    /// Ramp length, months.
+    pub ramp_months: Param,
+    /// Ramp shape.
+    pub curve: RampCurve,
+    /// Utilisation once ramped.
+    pub utilization: Param,
+    /// Importer → share served.
+    pub serves: Vec<(Importer, Param)>,
+    /// Share replacing imports from China.
+    pub displacement: Param,
+}
+
+/// How a demand driver changes growth.
+#[derive(Debug, Clone, Serialize)]
+pub enum Growth {
+    /// Extra annual growth on top of the baseline.
+    Extra(Param),
+    /// Total annual growth replacing the baseline's.
+    Total(Param),
+}
+
+/// A demand driver.
+#[derive(Debug, Clone, Serialize)]
+pub struct DemandDriver {
+    /// Importers.
+    pub targets: Targets,
+    /// The growth.
+    pub growth: Growth,
+    /// From.
+    pub from: Month,
+    /// Until (growth stops after).
+    pub to: Option<Month>,
+}
+
+/// China's export controls.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExportControl {
+    /// Importers.
+    pub targets: Targets,
+    /// From.
+    pub from: Month,
+    /// To.
+    pub to: Month,
+    /// Share still flowing, in [0, 1].
+    pub volume_factor: Param,
+    /// Months of linear recovery after `to`.
+    pub recovery_months: Param,
+}
+
+/// Diversion of the volume a tariff removes.
+#[derive(Debug, Clone, Serialize)]
+pub struct Diversion {
+    /// The taxing importer.
+    pub from: Importer,
+    /// Receivers and their shares.
+    pub to: Vec<(Importer, Param)>,
+}
+
+/// A production credit.
+#[derive(Debug, Clone, Serialize)]
+pub struct Credit {
+    /// The country whose plants receive it.
+    pub country: Importer,
+    /// US$ per kg.
+    pub usd_per_kg: Param,
+    /// From.
+    pub from: Month,
+    /// To.
+    pub to: Option<Month>,
+    /// Supply response η.
+    pub supply_response: Param,
+}
+
+/// A checked scenario, ready to run.
+#[derive(Debug, Clone, Serialize)]
+pub struct Scenario {
+    /// Its name (variants carry their sweep values).
+    pub name: String,
+    /// Its story.
+    pub description: String,
+    /// Last projected month.
+    pub horizon: Month,
+    /// Monte Carlo draws.
+    pub draws: usize,
+    /// Its own seed, if set.
+    pub seed: Option<u64>,
+    /// Behavioural assumptions.
+    pub assumptions: Assumptions,
+    /// Reference rates in force at the end of history.
+    pub tariff_reference: Vec<(Importer, Param)>,
+    /// Tariff steps, in order of `from`.
+    pub tariff_changes: Vec<TariffChange>,
+    /// Plants.
+    pub capacity: Vec<Plant>,
+    /// Demand drivers.
+    pub demand: Vec<DemandDriver>,
+    /// Export controls.
+    pub export_controls: Vec<ExportControl>,
+    /// Diversions.
+    pub diversion: Vec<Diversion>,
+    /// Production credits.
+    pub credits: Vec<Credit>,
+    /// Sweep key → value, for variants.
+    pub variant: Vec<(String, ParamSpec)>,
+    /// The resolved spec as run (for provenance).
+    pub spec: ScenarioSpec,
+}
+
+impl Scenario {
+    /// Whether any parameter is drawn (otherwise one draw suffices).
+    pub fn is_random(&self) -> bool {
+        let a = &self.assumptions;
+        let params = [
+            &a.elasticity,
+            &a.pass_through,
+            &a.adjustment_months,
+            &a.price_usd_per_t,
+            &a.price_annual_change,
+        ]
+        .into_iter()
+        .chain(self.tariff_reference.iter().map(|(_, p)| p))
+        .chain(self.tariff_changes.iter().map(|c| &c.rate))
+        .chain(self.capacity.iter().flat_map(|p| {
+            [
+                &p.tonnes_per_year,
+                &p.ramp_months,
+                &p.utilization,
+                &p.displacement,
+            ]
+            .into_iter()
+            .chain(p.serves.iter().map(|(_, s)| s))
+        }))
+        .chain(self.demand.iter().map(|d| match &d.growth {
+            Growth::Extra(p) | Growth::Total(p) => p,
+        }))
+        .chain(
+            self.export_controls
+                .iter()
+                .flat_map(|c| [&c.volume_factor, &c.recovery_months]),
+        )
+        .chain(
+            self.diversion
+                .iter()
+                .flat_map(|d| d.to.iter().map(|(_, s)| s)),
+        )
+        .chain(
+            self.credits
+                .iter()
+                .flat_map(|c| [&c.usd_per_kg, &c.supply_response]),
+        );
+        a.baseline_uncertainty || params.into_iter().any(Param::is_random)
+    }
+}
+
+/// What validation needs to know about the run.
+#[derive(Debug, Clone, Copy)]
+pub struct ValidationContext {
+    /// The first projected month (the month after the data end).
+    pub first_month: Option<Month>,
+}
+
+struct Checker<'a> {
+    resolved: &'a ResolvedSpec,
+    problems: Vec<ConfigProblem>,
+}
+
+impl Checker<'_> {
+    fn problem(&mut self, key: &KeyPath, message: impl Into<String>) {
+        self.problems.push(self.resolved.problem(key, message));
+    }
+
+    fn param(
+        &mut self,
+        key: &KeyPath,
+        spec: Option<&ParamSpec>,
+        default: f64,
+        range: Range,
+    ) -> Param {
+        match spec {
+            None => Param::check(&ParamSpec::Value(default), range)
+                .unwrap_or_else(|_| Param::fixed(default)),
+            Some(s) => Param::check(s, range).unwrap_or_else(|why| {
+                self.problem(key, why);
+                Param::fixed(default)
+            }),
+        }
+    }
+
+    fn required(&mut self, key: &KeyPath, spec: &ParamSpec, range: Range) -> Param {
+        self.param(key, Some(spec), 0.0, range)
+    }
+
+    fn month(&mut self, key: &KeyPath, text: &str) -> Option<Month> {
+        match text.parse::<Month>() {
+            Ok(m) => Some(m),
+            Err(e) => {
+                self.problem(key, e.to_string());
+                None
+            }
+        }
+    }
+
+    fn importer(&mut self, key: &KeyPath, code: &str) -> Option<Importer> {
+        match code.parse::<Importer>() {
+            Ok(i) => Some(i),
+            Err(e) => {
+                self.problem(key, e.to_string());
+                None
+            }
+        }
+    }
+
+    fn country(&mut self, key: &KeyPath, code: &str) -> Option<Importer> {
+        let i = self.importer(key, code)?;
+        if i.country().is_none() {
+            self.problem(key, format!("`{code}` is not a country"));
+            return None;
+        }
+        Some(i)
+    }
+
+    fn targets(&mut self, key: &KeyPath, spec: &TargetsSpec) -> Targets {
+        match spec {
+            TargetsSpec::All(s) if s == "all" => Targets::All,
+            TargetsSpec::All(s) => {
+                self.problem(
+                    key,
+                    format!("`{s}`: expected `all` or a list of importer codes"),
+                );
+                Targets::All
+            }
+            TargetsSpec::List(codes) => {
+                if codes.is_empty() {
+                    self.problem(key, "list at least one importer, or write `all`");
+                }
+                Targets::Some(
+                    codes
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(i, c)| self.importer(&key.index(i), c))
+                        .collect(),
+                )
+            }
+        }
+    }
+
+    /// Shares of one map: each in [0, 1], their central values summing to ≤ 1.
+    fn shares(
+        &mut self,
+        key: &KeyPath,
+        map: &std::collections::BTreeMap<String, ParamSpec>,
+    ) -> Vec<(Importer, Param)> {
+        let mut out = Vec::new();
+        for (code, spec) in map {
+            let k = key.key(code);
+            let share = self.required(&k, spec, Range::UNIT);
+            if let Some(i) = self.importer(&k, code) {
+                out.push((i, share));
+            }
+        }
+        let total: f64 = out.iter().map(|(_, p)| p.central()).sum();
+        if total > 1.0 + 1e-9 {
+            self.problem(key, format!("the shares add up to {total}, more than 1"));
+        }
+        out
+    }
+
+    fn ordered(&mut self, key: &KeyPath, from: Option<Month>, to: Option<Month>) {
+        if let (Some(f), Some(t)) = (from, to)
+            && t < f
+        {
+            self.problem(key, format!("`to` ({t}) is before `from` ({f})"));
+        }
+    }
+}
+
+/// Checks one resolved spec.
+///
+/// # Errors
+/// Every problem found, located.
+pub fn check(
+    resolved: &ResolvedSpec,
+    ctx: ValidationContext,
+) -> Result<Scenario, Vec<ConfigProblem>> {
+    let spec = &resolved.spec;
+    let root = KeyPath::default();
+    let mut c = Checker {
+        resolved,
+        problems: Vec::new(),
+    };
+    let horizon = c.month(
+        &root.key("horizon"),
+        spec.horizon.as_deref().unwrap_or(defaults::HORIZON),
+    );
+    if let (Some(h), Some(first)) = (horizon, ctx.first_month)
+        && h < first
+    {
+        c.problem(
+            &root.key("horizon"),
+            format!("the horizon {h} is before the first projected month {first}"),
+        );
+    }
+    let draws = spec.draws.unwrap_or(defaults::DRAWS);
+    if draws == 0 || draws > 1_000_000 {
+        c.problem(
+            &root.key("draws"),
+            format!("draws must be between 1 and 1,000,000, not {draws}"),
+        );
+    }
+    let a = spec.assumptions.clone().unwrap_or_default();
+    let ak = root.key("assumptions");
+    let price = a.price.clone().unwrap_or_default();
+    let pk = ak.key("price");
+    let assumptions = Assumptions {
+        elasticity: c.param(
+            &ak.key("elasticity"),
+            a.elasticity.as_ref(),
+            defaults::ELASTICITY,
+            Range::NON_NEGATIVE,
+        ),
+        pass_through: c.param(
+            &ak.key("pass_through"),
+            a.pass_through.as_ref(),
+            defaults::PASS_THROUGH,
+            Range::UNIT,
+        ),
+        adjustment_months: c.param(
+            &ak.key("adjustment_months"),
+            a.adjustment_months.as_ref(),
+            defaults::ADJUSTMENT_MONTHS,
+            Range::NON_NEGATIVE,
+        ),
+        price_usd_per_t: c.param(
+            &pk.key("usd_per_t"),
+            price.usd_per_t.as_ref(),
+            defaults::PRICE_USD_PER_T,
+            Range {
+                min: 1.0,
+                max: f64::INFINITY,
+            },
+        ),
+        price_annual_change: c.param(
+            &pk.key("annual_change"),
+            price.annual_change.as_ref(),
+            0.0,
+            Range::GROWTH,
+        ),
+        baseline_uncertainty: a.baseline_uncertainty.unwrap_or(true),
+    };
+
+    let tariffs = spec.tariffs.clone().unwrap_or_default();
+    let tk = root.key("tariffs");
+    let mut tariff_reference = Vec::new();
+    for (code, rate) in tariffs.reference.unwrap_or_default() {
+        let k = tk.key("reference").key(&code);
+        let p = c.required(&k, &rate, Range::NON_NEGATIVE);
+        if let Some(i) = c.importer(&k, &code) {
+            tariff_reference.push((i, p));
+        }
+    }
+    let mut tariff_changes = Vec::new();
+    for (n, ch) in tariffs.changes.unwrap_or_default().iter().enumerate() {
+        let k = tk.key("changes").index(n);
+        let rate = c.required(&k.key("rate"), &ch.rate, Range::NON_NEGATIVE);
+        let importer = c.importer(&k.key("importer"), &ch.importer);
+        let from = c.month(&k.key("from"), &ch.from);
+        if let (Some(importer), Some(from)) = (importer, from) {
+            tariff_changes.push(TariffChange {
+                importer,
+                rate,
+                from,
+            });
+        }
+    }
+    tariff_changes.sort_by_key(|t| t.from);
+
+    let mut capacity = Vec::new();
+    for (n, p) in spec.capacity.clone().unwrap_or_default().iter().enumerate() {
+        let k = root.key("capacity").index(n);
+        let tonnes = c.required(
+            &k.key("tonnes_per_year"),
+            &p.tonnes_per_year,
+            Range::NON_NEGATIVE,
+        );
+        let ramp = c.param(
+            &k.key("ramp_months"),
+            p.ramp_months.as_ref(),
+            defaults::RAMP_MONTHS,
+            Range::NON_NEGATIVE,
+        );
+        let util = c.param(
+            &k.key("utilization"),
+            p.utilization.as_ref(),
+            defaults::UTILIZATION,
+            Range::UNIT,
+        );
+        let disp = c.param(
+            &k.key("displacement"),
+            p.displacement.as_ref(),
+            1.0,
+            Range::UNIT,
+        );
+        let country = c.country(&k.key("country"), &p.country);
+        let start = c.month(&k.key("start"), &p.start);
+        let serves = match &p.serves {
+            Some(map) => c.shares(&k.key("serves"), map),
+            None => country
+                .map(|i| vec![(i, Param::fixed(1.0))])
+                .unwrap_or_default(),
+        };
+        if let (Some(country), Some(start)) = (country, start) {
+            capacity.push(Plant {
+                name: p.name.clone(),
+                country,
+                tonnes_per_year: tonnes,
+                start,
+                ramp_months: ramp,
+                curve: p.curve.unwrap_or(RampCurve::SCurve),
+                utilization: util,
+                serves,
+                displacement: disp,
+            });
+        }
+    }
+
+    let mut demand = Vec::new();
+    for (n, d) in spec.demand.clone().unwrap_or_default().iter().enumerate() {
+        let k = root.key("demand").index(n);
+        let targets = c.targets(&k.key("importers"), &d.importers);
+        let growth = match (&d.extra_growth, &d.growth) {
+            (Some(g), None) => Some(Growth::Extra(c.required(
+                &k.key("extra_growth"),
+                g,
+                Range::GROWTH,
+            ))),
+            (None, Some(g)) => Some(Growth::Total(c.required(
+                &k.key("growth"),
+                g,
+                Range::GROWTH,
+            ))),
+            (Some(_), Some(_)) => {
+                c.problem(&k, "give either `extra_growth` or `growth`, not both");
+                None
+            }
+            (None, None) => {
+                c.problem(
+                    &k,
+                    "give `extra_growth` (on top of the baseline) or `growth` (replacing it)",
+                );
+                None
+            }
+        };
+        let from = c.month(&k.key("from"), &d.from);
+        let to = d.to.as_deref().and_then(|t| c.month(&k.key("to"), t));
+        c.ordered(&k.key("to"), from, to);
+        if let (Some(growth), Some(from)) = (growth, from) {
+            demand.push(DemandDriver {
+                targets,
+                growth,
+                from,
+                to,
+            });
+        }
+    }
+
+    let mut export_controls = Vec::new();
+    for (n, e) in spec
+        .export_controls
+        .clone()
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+    {
+        let k = root.key("export_controls").index(n);
+        let targets = c.targets(&k.key("importers"), &e.importers);
+        let vf = c.required(&k.key("volume_factor"), &e.volume_factor, Range::UNIT);
+        let rec = c.param(
+            &k.key("recovery_months"),
+            e.recovery_months.as_ref(),
+            0.0,
+            Range::NON_NEGATIVE,
+        );
+        let from = c.month(&k.key("from"), &e.from);
+        let to = c.month(&k.key("to"), &e.to);
+        c.ordered(&k.key("to"), from, to);
+        if let (Some(from), Some(to)) = (from, to) {
+            export_controls.push(ExportControl {
+                targets,
+                from,
+                to,
+                volume_factor: vf,
+                recovery_months: rec,
+            });
+        }
+    }
+
+    let mut diversion = Vec::new();
+    for (n, d) in spec
+        .diversion
+        .clone()
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+    {
+        let k = root.key("diversion").index(n);
+        let from = c.importer(&k.key("from"), &d.from);
+        let to = c.shares(&k.key("to"), &d.to);
+        if let Some(from) = from {
+            if to.iter().any(|(i, _)| *i == from) {
+                c.problem(&k.key("to"), format!("{from} cannot divert to itself"));
+            }
+            diversion.push(Diversion { from, to });
+        }
+    }
+
+    let mut credits = Vec::new();
+    for (n, cr) in spec
+        .production_credits
+        .clone()
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+    {
+        let k = root.key("production_credits").index(n);
+        let amount = c.required(&k.key("usd_per_kg"), &cr.usd_per_kg, Range::NON_NEGATIVE);
+        let eta = c.param(
+            &k.key("supply_response"),
+            cr.supply_response.as_ref(),
+            defaults::SUPPLY_RESPONSE,
+            Range::NON_NEGATIVE,
+        );
+        let country = c.country(&k.key("country"), &cr.country);
+        let from = c.month(&k.key("from"), &cr.from);
+        let to = cr.to.as_deref().and_then(|t| c.month(&k.key("to"), t));
+        c.ordered(&k.key("to"), from, to);
+        if let (Some(country), Some(from)) = (country, from) {
+            credits.push(Credit {
+                country,
+                usd_per_kg: amount,
+                from,
+                to,
+                supply_response: eta,
+            });
+        }
+    }
+
+    if !c.problems.is_empty() {
+        return Err(c.problems);
+    }
+    let horizon = horizon.ok_or_else(Vec::new)?;
+    let mut scenario = Scenario {
+        name: resolved.name.clone(),
+        description: spec.description.clone().unwrap_or_default(),
+        horizon,
+        draws: draws as usize,
+        seed: spec.seed,
+        assumptions,
+        tariff_reference,
+        tariff_changes,
+        capacity,
+        demand,
+        export_controls,
+        diversion,
+        credits,
+        variant: resolved.variant.clone(),
+        spec: spec.clone(),
+    };
+    if !scenario.is_random() {
+        scenario.draws = 1;
+    }
+    Ok(scenario)
+}
