@@ -93,10 +93,10 @@ fn demand_growth_compounds_from_its_start() {
 
 #[test]
 fn tariff_with_pass_through_elasticity_and_adjustment() {
-    let c = Case::run(&format!(
-        "horizon: 2027-12\nassumptions: {{baseline_uncertainty: false, elasticity: 0.5, pass_through: 1, adjustment_months: 0, price: {{usd_per_t: 50000}}}}\n\
-         tariffs: {{reference: {{USA: 0.2}}, changes: [{{importer: USA, rate: 0.5, from: 2026-01}}]}}\n"
-    ));
+    let c = Case::run(
+        "horizon: 2027-12\nassumptions: {baseline_uncertainty: false, elasticity: 0.5, pass_through: 1, adjustment_months: 0, price: {usd_per_t: 50000}}\n\
+         tariffs: {reference: {USA: 0.2}, changes: [{importer: USA, rate: 0.5, from: 2026-01}]}\n",
+    );
     let t_factor = (1.5f64 / 1.2).powf(-0.5);
     close(c.imports("USA", 0), 100.0 * t_factor);
     close(c.imports("DEU", 0), 100.0);
@@ -107,10 +107,10 @@ fn tariff_with_pass_through_elasticity_and_adjustment() {
         100.0 * t_factor * 50000.0 * 0.5,
     );
 
-    let slow = Case::run(&format!(
-        "horizon: 2027-12\nassumptions: {{baseline_uncertainty: false, elasticity: 0.5, pass_through: 0.8, adjustment_months: 12}}\n\
-         tariffs: {{reference: {{USA: 0.2}}, changes: [{{importer: USA, rate: 0.5, from: 2026-01}}]}}\n"
-    ));
+    let slow = Case::run(
+        "horizon: 2027-12\nassumptions: {baseline_uncertainty: false, elasticity: 0.5, pass_through: 0.8, adjustment_months: 12}\n\
+         tariffs: {reference: {USA: 0.2}, changes: [{importer: USA, rate: 0.5, from: 2026-01}]}\n",
+    );
     let p: f64 = (1.0 + 0.8 * 0.5) / (1.0 + 0.8 * 0.2);
     close(slow.imports("USA", 0), 100.0); // λ = 0 in the month of the change
     let lambda = 1.0 - (-1.0f64).exp();
@@ -147,11 +147,11 @@ fn production_credit_raises_utilisation_and_costs_money() {
 
 #[test]
 fn diversion_reroutes_what_a_tariff_removes() {
-    let c = Case::run(&format!(
-        "horizon: 2027-12\nassumptions: {{baseline_uncertainty: false, elasticity: 1, pass_through: 1, adjustment_months: 0}}\n\
-         tariffs: {{changes: [{{importer: USA, rate: 1.0, from: 2026-01}}]}}\n\
-         diversion:\n  - {{from: USA, to: {{DEU: 0.4, MEX: 0.1}}}}\n"
-    ));
+    let c = Case::run(
+        "horizon: 2027-12\nassumptions: {baseline_uncertainty: false, elasticity: 1, pass_through: 1, adjustment_months: 0}\n\
+         tariffs: {changes: [{importer: USA, rate: 1.0, from: 2026-01}]}\n\
+         diversion:\n  - {from: USA, to: {DEU: 0.4, MEX: 0.1}}\n",
+    );
     close(c.imports("USA", 0), 50.0);
     close(c.imports("DEU", 0), 100.0 + 0.4 * 50.0);
     // MEX is not a series of its own: its share lands in ROW.
