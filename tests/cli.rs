@@ -291,3 +291,132 @@ fn fit_and_forecast_refuse_bad_input_with_exit_2() {
         stderr(&o)
     );
 }
+
+fn run_in(dir: &std::path::Path, extra: &[&str], threads: &str) -> Output {
+    let out = dir.join("out");
+    let mut args = vec!["run", "--out", out.to_str().unwrap(), "--draws", "200"];
+    args.extend_from_slice(extra);
+    Command::new(env!("CARGO_BIN_EXE_magcast"))
+        .args(&args)
+        .env("RAYON_NUM_THREADS", threads)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn run_writes_projections_and_provenance_identically_for_any_thread_count() {
+    let one = tempfile::tempdir().unwrap();
+    let two = tempfile::tempdir().unwrap();
+    let a = run_in(one.path(), &[], "1");
+    assert_eq!(a.status.code(), Some(0), "{}", stderr(&a));
+    let b = run_in(two.path(), &["--threads", "2"], "2");
+    assert_eq!(b.status.code(), Some(0), "{}", stderr(&b));
+    let read = |d: &std::path::Path, f: &str| std::fs::read(d.join("out").join(f)).unwrap();
+    assert_eq!(
+        read(one.path(), "projections.csv"),
+        read(two.path(), "projections.csv")
+    );
+    assert_eq!(
+        read(one.path(), "scenarios.json"),
+        read(two.path(), "scenarios.json")
+    );
+    let table = stdout(&a);
+    for name in [
+        "baseline",
+        "current-policy",
+        "us-tariff-escalation",
+        "eu-resilience",
+    ] {
+        assert!(table.contains(name), "{table}");
+    }
+    let csv = String::from_utf8(read(one.path(), "projections.csv")).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("scenario,importer,period,mean,p05,p50,p95,baseline,value_usd,tariff_revenue_usd")
+    );
+    // 7 scenarios × 11 series × 60 months.
+    assert_eq!(csv.lines().count(), 1 + 7 * 11 * 60);
+    let mut world = std::collections::HashMap::new();
+    let mut parts = std::collections::HashMap::new();
+    for line in lines {
+        let f: Vec<&str> = line.split(',').collect();
+        let v: Vec<f64> = f[3..].iter().map(|x| x.parse().unwrap()).collect();
+        assert!(v.iter().all(|x| x.is_finite() && *x >= 0.0), "{line}");
+        assert!(v[1] <= v[2] && v[2] <= v[3], "{line}");
+        let key = (f[0].to_string(), f[2].to_string());
+        match f[1] {
+            "WORLD" => {
+                world.insert(key, v[0]);
+            }
+            // Countries inside EU27 are counted through EU27.
+            "DEU" | "ITA" => {}
+            _ => *parts.entry(key).or_insert(0.0) += v[0],
+        }
+    }
+    for (key, w) in &world {
+        let p = parts[key];
+        assert!(
+            (p - w).abs() <= 1e-3 * w.max(1.0),
+            "{key:?}: parts {p} vs WORLD {w}"
+        );
+    }
+    let json: serde_json::Value =
+        serde_json::from_slice(&read(one.path(), "scenarios.json")).unwrap();
+    assert_eq!(json["seed"], 42);
+    assert_eq!(json["scenarios"].as_array().unwrap().len(), 7);
+    assert_eq!(json["data"]["last_observed"], "2025-12");
+}
+
+#[test]
+fn bad_scenarios_exit_2_and_write_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.yaml");
+    std::fs::write(
+        &bad,
+        "name: bad\ncapacity:\n  - {name: x, country: USA, tonnes_per_year: -1, start: 2026-01}\n",
+    )
+    .unwrap();
+    let o = run_in(dir.path(), &[bad.to_str().unwrap()], "2");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("bad.yaml:3:46: `capacity[0].tonnes_per_year`"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!dir.path().join("out").exists(), "nothing may be written");
+
+    let o = magcast(&["validate", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = magcast(&["validate", "scenarios"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).starts_with("ok: 7 scenario(s)"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn schema_describes_the_scenario_format() {
+    let o = magcast(&["schema"]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let props = &v["properties"];
+    for key in [
+        "name",
+        "extends",
+        "horizon",
+        "assumptions",
+        "tariffs",
+        "capacity",
+        "demand",
+        "export_controls",
+        "diversion",
+        "production_credits",
+        "sweep",
+    ] {
+        assert!(props.get(key).is_some(), "schema lacks {key}");
+    }
+    assert_eq!(v["additionalProperties"], false);
+}
