@@ -32,6 +32,10 @@ pub(crate) struct Prepared {
     params: Vec<Param>,
     /// Baseline annual growth per unit (for `growth` drivers).
     base_growth: Vec<f64>,
+    /// Units with a tariff (a reference rate or a step): only these are computed.
+    taxed: Vec<usize>,
+    /// Units under export controls: only these are reset each draw.
+    controlled: Vec<usize>,
 }
 
 /// Units and the index of the parameter that applies to them.
@@ -129,7 +133,7 @@ impl Prepared {
                 reference.push((u, k));
             }
         }
-        let changes = scenario
+        let changes: Vec<StepPrep> = scenario
             .tariff_changes
             .iter()
             .map(|c| StepPrep {
@@ -186,7 +190,7 @@ impl Prepared {
                 }
             })
             .collect();
-        let controls = scenario
+        let controls: Vec<ControlPrep> = scenario
             .export_controls
             .iter()
             .map(|c| ControlPrep {
@@ -237,7 +241,26 @@ impl Prepared {
                 }
             })
             .collect();
+        let mut taxed: Vec<usize> = reference
+            .iter()
+            .map(|&(u, _)| u)
+            .chain(
+                changes
+                    .iter()
+                    .flat_map(|c: &StepPrep| c.units.iter().copied()),
+            )
+            .collect();
+        taxed.sort_unstable();
+        taxed.dedup();
+        let mut controlled: Vec<usize> = controls
+            .iter()
+            .flat_map(|c: &ControlPrep| c.units.iter().copied())
+            .collect();
+        controlled.sort_unstable();
+        controlled.dedup();
         Prepared {
+            taxed,
+            controlled,
             months,
             n_units,
             reference,
@@ -275,6 +298,12 @@ pub(crate) struct DrawResult {
     pub(crate) credit_cost: Vec<f64>,
     /// ρ of this draw: the downstream cost of a tariff is ρ·revenue.
     pub(crate) pass_through: f64,
+    /// Export price by month, US$/t.
+    price: Vec<f64>,
+    /// Which scenario and size the buffers were laid out for.
+    key: (usize, usize),
+    /// One plant's output by month, t.
+    output: Vec<f64>,
     demand: Vec<f64>,
     tariff_factor: Vec<f64>,
     rate: Vec<f64>,
@@ -283,7 +312,22 @@ pub(crate) struct DrawResult {
 }
 
 impl DrawResult {
-    fn reset(&mut self, cells: usize, months: usize) {
+    /// Prepares the buffers for a draw of `prep`. A buffer reused for the same
+    /// scenario keeps the cells no driver touches (rate 0, factors 1), so only
+    /// what drivers accumulate into is cleared.
+    fn reset(&mut self, prep: &Prepared) {
+        let months = prep.months;
+        let cells = prep.n_units * months;
+        let key = (cells, std::ptr::from_ref(prep) as usize);
+        if self.key == key {
+            self.supply.fill(0.0);
+            self.credit_cost.fill(0.0);
+            for &u in &prep.controlled {
+                self.control[u * months..(u + 1) * months].fill(1.0);
+            }
+            return;
+        }
+        self.key = key;
         for v in [
             &mut self.imports,
             &mut self.value,
@@ -338,29 +382,37 @@ fn spread(
 pub(crate) fn simulate(prep: &Prepared, base: &[f64], p: &[f64], out: &mut DrawResult) {
     let months = prep.months;
     let n = prep.n_units;
-    out.reset(n * months, months);
+    out.reset(prep);
     let (eps, rho, adj) = (p[ELASTICITY], p[PASS_THROUGH], p[ADJUSTMENT]);
     out.pass_through = rho;
-    let price = |t: usize| p[PRICE] * (1.0 + p[PRICE_CHANGE]).powf(t as f64 / 12.0);
+    // The price path once per draw: a monthly growth factor, no powf per cell.
+    let monthly = (1.0 + p[PRICE_CHANGE]).powf(1.0 / 12.0);
+    out.price.clear();
+    let mut level = p[PRICE];
+    for _ in 0..months {
+        out.price.push(level);
+        level *= monthly;
+    }
 
     // 1. Demand.
     out.demand.copy_from_slice(&base[..n * months]);
     for d in &prep.demand {
         let g = p[d.growth];
-        for t in 0..months {
-            let end = d.to.map_or(t as i64, |to| (t as i64).min(to));
-            let elapsed = end - d.from;
-            if elapsed <= 0 {
-                continue;
-            }
-            let years = elapsed as f64 / 12.0;
-            for &u in &d.units {
-                let rate = if d.replaces_baseline {
-                    (1.0 + g) / (1.0 + prep.base_growth[u])
-                } else {
-                    1.0 + g
-                };
-                out.demand[u * months + t] *= rate.powf(years);
+        for &u in &d.units {
+            let rate = if d.replaces_baseline {
+                (1.0 + g) / (1.0 + prep.base_growth[u])
+            } else {
+                1.0 + g
+            };
+            // (1+g)^(elapsed/12), advanced month by month until `to`.
+            let step = rate.powf(1.0 / 12.0);
+            let mut factor = 1.0;
+            for t in 0..months {
+                let ti = t as i64;
+                if ti > d.from && d.to.is_none_or(|to| ti <= to) {
+                    factor *= step;
+                }
+                out.demand[u * months + t] *= factor;
             }
         }
     }
@@ -370,40 +422,48 @@ pub(crate) fn simulate(prep: &Prepared, base: &[f64], p: &[f64], out: &mut DrawR
     for &(u, k) in &prep.reference {
         reference[u] = p[k];
     }
-    for (u, &tau_ref) in reference.iter().enumerate() {
+    // λ after m months is 1 − q^m with q = e^(−1/A), advanced by one multiply a
+    // month; the price ratio's logarithm changes only at a step.
+    let q = if adj > 0.0 { (-1.0 / adj).exp() } else { 0.0 };
+    for &u in &prep.taxed {
+        let tau_ref = reference[u];
         let mut rate = tau_ref;
-        let mut since: Option<i64> = None;
+        let mut log_ratio = 0.0;
+        let mut decay = 1.0;
+        let mut stepped = false;
         let mut steps = prep
             .changes
             .iter()
             .filter(|c| c.units.contains(&u))
             .peekable();
         for t in 0..months {
+            let mut new_step = false;
             while let Some(step) = steps.peek() {
                 if step.from <= t as i64 {
                     rate = p[step.rate];
-                    since = Some(step.from);
+                    new_step = step.from == t as i64 || !stepped;
+                    stepped = true;
                     steps.next();
                 } else {
                     break;
                 }
             }
+            if new_step {
+                log_ratio = ((1.0 + rho * rate) / (1.0 + rho * tau_ref)).ln();
+                decay = 1.0;
+            }
             let cell = u * months + t;
             out.rate[cell] = rate;
-            if let Some(from) = since {
-                let m = (t as i64 - from) as f64;
-                let lambda = if adj > 0.0 {
-                    1.0 - (-m / adj).exp()
-                } else {
-                    1.0
-                };
-                let ratio = (1.0 + rho * rate) / (1.0 + rho * tau_ref);
-                out.tariff_factor[cell] = ratio.powf(-eps * lambda);
+            if stepped {
+                let lambda = if adj > 0.0 { 1.0 - decay } else { 1.0 };
+                out.tariff_factor[cell] = (-eps * lambda * log_ratio).exp();
+                decay *= q;
             }
         }
     }
 
-    // 3. New capacity, with production credits raising utilisation.
+    // 3. New capacity, with production credits raising utilisation: each
+    // plant's output path once, then added to the units it serves.
     for plant in &prep.plants {
         let (k, r, util, delta) = (
             p[plant.tonnes],
@@ -411,44 +471,57 @@ pub(crate) fn simulate(prep: &Prepared, base: &[f64], p: &[f64], out: &mut DrawR
             p[plant.util],
             p[plant.displacement],
         );
-        for t in 0..months {
-            let m = t as i64 - plant.start;
-            if m < 0 {
-                continue;
-            }
-            let u = if r > 0.0 {
-                ((m + 1) as f64 / r).min(1.0)
-            } else {
-                1.0
-            };
+        let first = plant.start.max(0) as usize;
+        if first >= months {
+            continue;
+        }
+        out.output.clear();
+        out.output.resize(months, 0.0);
+        let inv_r = if r > 0.0 { 1.0 / r } else { f64::INFINITY };
+        let full = k / 12.0 * util;
+        for (t, o) in out.output.iter_mut().enumerate().skip(first) {
+            let u = ((t as i64 - plant.start + 1) as f64 * inv_r).min(1.0);
             let ramp = match plant.curve {
                 RampCurve::Linear => u,
                 RampCurve::SCurve => u * u * (3.0 - 2.0 * u),
             };
-            let mut utilisation = util;
-            let mut credit = 0.0;
-            for c in &prep.credits {
-                let ti = t as i64;
-                if c.country == plant.country && ti >= c.from && c.to.is_none_or(|to| ti <= to) {
-                    let usd_per_kg = price(t) / 1000.0;
-                    let amount = p[c.usd_per_kg];
-                    utilisation =
-                        (utilisation * (1.0 + p[c.response] * amount / usd_per_kg)).min(1.0);
-                    credit += amount;
+            *o = full * ramp;
+        }
+        // A credit raises utilisation to min(1, u·(1 + η·c/price)) and costs c
+        // per kg of the plant's whole output.
+        for c in prep.credits.iter().filter(|c| c.country == plant.country) {
+            let (amount, eta) = (p[c.usd_per_kg], p[c.response]);
+            let from = c.from.max(first as i64) as usize;
+            let to =
+                c.to.map_or(months, |to| (to + 1).clamp(0, months as i64) as usize);
+            for t in from..to {
+                let usd_per_kg = out.price[t] / 1000.0;
+                let raised = (util * (1.0 + eta * amount / usd_per_kg)).min(1.0);
+                if util > 0.0 {
+                    out.output[t] *= raised / util;
                 }
+                out.credit_cost[t] += amount * 1000.0 * out.output[t];
             }
-            let output = k / 12.0 * ramp * utilisation;
-            out.credit_cost[t] += credit * 1000.0 * output;
-            for share in &plant.serves {
-                let amount = output * p[share.param] * delta;
-                spread(
-                    &mut out.supply,
-                    &out.demand,
-                    &share.units,
-                    months,
-                    t,
-                    amount,
-                );
+        }
+        for share in &plant.serves {
+            let factor = p[share.param] * delta;
+            if let [u] = share.units[..] {
+                let row = &mut out.supply[u * months..(u + 1) * months];
+                for (s, o) in row[first..].iter_mut().zip(&out.output[first..]) {
+                    *s += o * factor;
+                }
+            } else {
+                for t in first..months {
+                    let amount = out.output[t] * factor;
+                    spread(
+                        &mut out.supply,
+                        &out.demand,
+                        &share.units,
+                        months,
+                        t,
+                        amount,
+                    );
+                }
             }
         }
     }
@@ -474,9 +547,14 @@ pub(crate) fn simulate(prep: &Prepared, base: &[f64], p: &[f64], out: &mut DrawR
     }
 
     // 5-7. Imports from China, with diverted volume.
-    for cell in 0..n * months {
-        out.imports[cell] =
-            (out.demand[cell] * out.tariff_factor[cell] - out.supply[cell]).max(0.0);
+    for (((m, d), f), s) in out
+        .imports
+        .iter_mut()
+        .zip(&out.demand)
+        .zip(&out.tariff_factor)
+        .zip(&out.supply)
+    {
+        *m = (d * f - s).max(0.0);
     }
     for d in &prep.diversion {
         for t in 0..months {
@@ -500,10 +578,25 @@ pub(crate) fn simulate(prep: &Prepared, base: &[f64], p: &[f64], out: &mut DrawR
             }
         }
     }
-    for cell in 0..n * months {
-        let t = cell % months;
-        out.imports[cell] *= out.control[cell];
-        out.value[cell] = out.imports[cell] * price(t);
-        out.revenue[cell] = out.value[cell] * out.rate[cell];
+    let rows = out
+        .imports
+        .chunks_exact_mut(months)
+        .zip(out.value.chunks_exact_mut(months))
+        .zip(out.revenue.chunks_exact_mut(months))
+        .zip(out.control.chunks_exact(months))
+        .zip(out.rate.chunks_exact(months));
+    for ((((imports, value), revenue), control), rate) in rows {
+        for (((((m, v), r), c), tau), price) in imports
+            .iter_mut()
+            .zip(value.iter_mut())
+            .zip(revenue.iter_mut())
+            .zip(control)
+            .zip(rate)
+            .zip(&out.price)
+        {
+            *m *= c;
+            *v = *m * price;
+            *r = *v * tau;
+        }
     }
 }

@@ -145,19 +145,22 @@ impl BaselinePaths {
         })
     }
 
-    /// Copies path `d` (or the mean) truncated to `months` into `out`.
-    fn copy(&self, d: Option<usize>, months: usize, out: &mut Vec<f64>) {
-        out.clear();
+    /// Path `d` (or the mean) for `months` months: the stored path itself when
+    /// it has exactly that many, else a truncated copy in `buf`.
+    fn path<'a>(&'a self, d: Option<usize>, months: usize, buf: &'a mut Vec<f64>) -> &'a [f64] {
+        let size = self.units * self.months;
         let src = match d {
-            Some(d) => {
-                &self.paths[(d % self.count) * self.units * self.months..]
-                    [..self.units * self.months]
-            }
+            Some(d) => &self.paths[(d % self.count) * size..][..size],
             None => &self.mean[..],
         };
-        for u in 0..self.units {
-            out.extend_from_slice(&src[u * self.months..u * self.months + months]);
+        if months == self.months {
+            return src;
         }
+        buf.clear();
+        for u in 0..self.units {
+            buf.extend_from_slice(&src[u * self.months..u * self.months + months]);
+        }
+        buf
     }
 }
 
@@ -248,16 +251,20 @@ fn run_one(
     // Imports of every draw, draw-major, for the quantiles; f32 keeps seven
     // digits at half the memory, and only this scenario's draws are held.
     let mut store = vec![0f32; draws * cells];
+    // Means are linear, so they are summed per unit (contiguous, cheap) and
+    // mapped to output series once at the end; only imports are summed per
+    // output series for every draw, for the quantiles.
+    let unit_cells = layout.units.len() * months;
     let partials: Vec<Partial> = store
         .par_chunks_mut(CHUNK * cells)
         .enumerate()
         .map(|(chunk, slab)| {
             let mut part = Partial {
-                sums: std::array::from_fn(|_| vec![0.0; cells]),
+                sums: std::array::from_fn(|_| vec![0.0; unit_cells]),
                 credit: vec![0.0; months],
             };
             let mut params = Vec::new();
-            let mut baseline = Vec::new();
+            let mut buffer = Vec::new();
             let mut result = DrawResult::default();
             for (j, dst) in slab.chunks_mut(cells).enumerate() {
                 let d = chunk * CHUNK + j;
@@ -267,26 +274,38 @@ fn run_one(
                 } else {
                     prep.sample(&mut rng, &mut params);
                 }
-                base.copy(uncertain_base.then_some(d), months, &mut baseline);
-                simulate(&prep, &baseline, &params, &mut result);
+                let baseline = base.path(uncertain_base.then_some(d), months, &mut buffer);
+                simulate(&prep, baseline, &params, &mut result);
                 for (o, units) in layout.output_units.iter().enumerate() {
-                    for t in 0..months {
-                        let cell = o * months + t;
-                        let (mut m, mut b, mut v, mut r) = (0.0, 0.0, 0.0, 0.0);
-                        for &u in units {
-                            let k = u * months + t;
-                            m += result.imports[k];
-                            b += baseline[k];
-                            v += result.value[k];
-                            r += result.revenue[k];
+                    let row = &mut dst[o * months..(o + 1) * months];
+                    row.fill(0.0);
+                    for &u in units {
+                        for (r, m) in row
+                            .iter_mut()
+                            .zip(&result.imports[u * months..(u + 1) * months])
+                        {
+                            *r += *m as f32;
                         }
-                        dst[cell] = m as f32;
-                        part.sums[0][cell] += m;
-                        part.sums[1][cell] += b;
-                        part.sums[2][cell] += v;
-                        part.sums[3][cell] += r;
-                        part.sums[4][cell] += r * result.pass_through;
                     }
+                }
+                let [imports, base_sum, value, revenue, downstream] = &mut part.sums;
+                let rho = result.pass_through;
+                for (a, b) in imports.iter_mut().zip(&result.imports) {
+                    *a += b;
+                }
+                for (a, b) in base_sum.iter_mut().zip(baseline) {
+                    *a += b;
+                }
+                for (a, b) in value.iter_mut().zip(&result.value) {
+                    *a += b;
+                }
+                for ((a, d), b) in revenue
+                    .iter_mut()
+                    .zip(downstream.iter_mut())
+                    .zip(&result.revenue)
+                {
+                    *a += b;
+                    *d += b * rho;
                 }
                 for (c, x) in part.credit.iter_mut().zip(&result.credit_cost) {
                     *c += x;
@@ -296,10 +315,10 @@ fn run_one(
             part
         })
         .collect();
-    let mut sums: [Vec<f64>; 5] = std::array::from_fn(|_| vec![0.0; cells]);
+    let mut unit_sums: [Vec<f64>; 5] = std::array::from_fn(|_| vec![0.0; unit_cells]);
     let mut credit = vec![0.0; months];
     for part in partials {
-        for (s, p) in sums.iter_mut().zip(&part.sums) {
+        for (s, p) in unit_sums.iter_mut().zip(&part.sums) {
             for (a, b) in s.iter_mut().zip(p) {
                 *a += b;
             }
@@ -309,26 +328,43 @@ fn run_one(
         }
     }
     let n = draws as f64;
-    for s in sums.iter_mut().chain(std::iter::once(&mut credit)) {
-        for v in s.iter_mut() {
-            *v /= n;
-        }
+    for v in &mut credit {
+        *v /= n;
     }
-    let quantiles: Vec<[f64; 3]> = (0..cells)
+    let sums: [Vec<f64>; 5] = std::array::from_fn(|k| {
+        let mut out = vec![0.0; cells];
+        for (o, units) in layout.output_units.iter().enumerate() {
+            for t in 0..months {
+                out[o * months + t] = units
+                    .iter()
+                    .map(|u| unit_sums[k][u * months + t])
+                    .sum::<f64>()
+                    / n;
+            }
+        }
+        out
+    });
+    // Columns are gathered a block of cells at a time (one cache line of the
+    // draw-major store per draw), and ranked as integer keys: the bits of a
+    // non-negative f32 order like the number.
+    const BLOCK: usize = 16;
+    let quantiles: Vec<[f64; 3]> = (0..cells.div_ceil(BLOCK))
         .into_par_iter()
-        .map_init(
-            || vec![0f32; draws],
-            |column, c| {
-                for (d, v) in column.iter_mut().enumerate() {
-                    *v = store[d * cells + c];
+        .flat_map_iter(|b| {
+            let c0 = b * BLOCK;
+            let width = BLOCK.min(cells - c0);
+            let mut columns = vec![0u32; width * draws];
+            for d in 0..draws {
+                let row = &store[d * cells + c0..d * cells + c0 + width];
+                for (k, v) in row.iter().enumerate() {
+                    columns[k * draws + d] = (v.max(0.0) + 0.0).to_bits();
                 }
-                [
-                    quantile(column, 0.05),
-                    quantile(column, 0.5),
-                    quantile(column, 0.95),
-                ]
-            },
-        )
+            }
+            columns
+                .chunks_mut(draws)
+                .map(quantiles_5_50_95)
+                .collect::<Vec<_>>()
+        })
         .collect();
     let [
         mean,
@@ -355,26 +391,96 @@ fn run_one(
 }
 
 fn truncated_mean(base: &BaselinePaths, months: i32) -> Vec<f64> {
-    let mut out = Vec::new();
-    base.copy(None, months.max(0) as usize, &mut out);
-    out
+    let mut buf = Vec::new();
+    base.path(None, months.max(0) as usize, &mut buf).to_vec()
 }
 
-/// Quantile by linear interpolation between order statistics (type 7), found by
-/// selection rather than a full sort.
-fn quantile(values: &mut [f32], p: f64) -> f64 {
+/// The 5th, 50th and 95th percentiles by linear interpolation between order
+/// statistics (type 7), found by selection: the median partitions the values,
+/// then each tail is searched only on its side.
+fn quantiles_5_50_95(values: &mut [u32]) -> [f64; 3] {
     let n = values.len();
     if n == 1 {
-        return f64::from(values[0]);
+        let v = value(values[0]);
+        return [v, v, v];
     }
+    let mid = ((n - 1) as f64 * 0.5).floor() as usize;
+    values.select_nth_unstable(mid);
+    let (left, right) = values.split_at_mut(mid);
+    let q50 = interpolate(0, right, 0.5, n);
+    let q05 = quantile_in(left, 0, n, 0.05, right);
+    let q95 = quantile_in(right, mid, n, 0.95, &mut []);
+    [q05, q50, q95]
+}
+
+/// Type-7 quantile `p` of `n` values, given `part` holding the order statistics
+/// from `offset` on (partitioned: everything before `offset` is smaller); `rest`
+/// holds the larger ones after `part`.
+fn quantile_in(part: &mut [u32], offset: usize, n: usize, p: f64, rest: &mut [u32]) -> f64 {
     let h = (n - 1) as f64 * p;
-    let lo = h.floor() as usize;
-    let (_, a, right) = values.select_nth_unstable_by(lo, f32::total_cmp);
-    let a = f64::from(*a);
-    let b = right
+    let lo = h.floor() as usize - offset;
+    if lo >= part.len() {
+        return interpolate(lo - part.len(), rest, p, n);
+    }
+    part.select_nth_unstable(lo);
+    let a = value(part[lo]);
+    let b = part[lo + 1..]
         .iter()
+        .chain(rest.iter())
         .copied()
-        .min_by(f32::total_cmp)
-        .map_or(a, f64::from);
-    a + (h - lo as f64) * (b - a)
+        .min()
+        .map_or(a, value);
+    a + (h - h.floor()) * (b - a)
+}
+
+/// The number behind a non-negative f32's bits.
+fn value(bits: u32) -> f64 {
+    f64::from(f32::from_bits(bits))
+}
+
+/// Type-7 quantile where `values[k]` is the lower order statistic, already in
+/// place, and everything after it is at least as large.
+fn interpolate(k: usize, values: &[u32], p: f64, n: usize) -> f64 {
+    let h = (n - 1) as f64 * p;
+    let a = value(values[k]);
+    let b = values[k + 1..].iter().copied().min().map_or(a, value);
+    a + (h - h.floor()) * (b - a)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quantiles_5_50_95;
+
+    fn reference(values: &[f32], p: f64) -> f64 {
+        let mut v: Vec<f64> = values.iter().map(|&x| f64::from(x)).collect();
+        v.sort_by(f64::total_cmp);
+        let h = (v.len() - 1) as f64 * p;
+        let lo = h.floor() as usize;
+        let hi = (lo + 1).min(v.len() - 1);
+        v[lo] + (h - lo as f64) * (v[hi] - v[lo])
+    }
+
+    #[test]
+    fn selection_quantiles_match_sorting() {
+        let mut state = 12345u64;
+        for n in [1usize, 2, 3, 7, 20, 21, 100, 999, 1000] {
+            let values: Vec<f32> = (0..n)
+                .map(|_| {
+                    state = state
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    (state >> 40) as f32 / 1000.0
+                })
+                .collect();
+            let mut keys: Vec<u32> = values.iter().map(|v| v.to_bits()).collect();
+            let got = quantiles_5_50_95(&mut keys);
+            for (g, p) in got.iter().zip([0.05, 0.5, 0.95]) {
+                let want = reference(&values, p);
+                assert!(
+                    (g - want).abs() <= 1e-9 * want.abs().max(1.0),
+                    "n={n} p={p}: {g} vs {want}"
+                );
+            }
+        }
+    }
 }

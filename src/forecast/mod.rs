@@ -21,5 +21,5 @@ pub use curve::{InterventionTerms, SeriesModel};
 pub use error::ForecastError;
 pub use holdout::{HoldoutPoint, holdout};
 pub use panel::{Candidate, FittedPanel, FittedPoint, FittedSeries, SeriesStats, fit_panel};
-pub use paths::{PanelForecast, PathSampler, forecast_panel};
+pub use paths::{MAX_LOG_DEVIATION, PanelForecast, PathSampler, forecast_panel};
 pub use series::{ObservationSummary, ZERO_FLOOR_TONNES};

@@ -426,6 +426,15 @@ fn fit_trend(
                         failure: Some(why),
                     });
                 }
+                Ok(s) if !is_growth_curve(family, &s.params) => tried.push(Candidate {
+                    model: label,
+                    aicc: None,
+                    failure: Some(
+                        "not a saturating growth curve (negative rate or displacement): \
+                         its extrapolation would explode or collapse"
+                            .into(),
+                    ),
+                }),
                 Ok(s) => {
                     let st = stats(series, p, &s);
                     tried.push(Candidate {
@@ -479,6 +488,19 @@ fn fit_trend(
     };
     chosen.candidates = tried;
     Ok(chosen)
+}
+
+/// Whether a saturating family's estimates describe growth towards an asymptote
+/// (positive rate, and for Gompertz positive displacement); fitted to a decline
+/// they become double exponentials that cannot be extrapolated.
+fn is_growth_curve(family: Family, b: &[f64]) -> bool {
+    match family {
+        Family::Logistic | Family::Richards => b.get(2).is_some_and(|r| *r > 0.0),
+        Family::Gompertz => {
+            b.get(1).is_some_and(|d| *d > 0.0) && b.get(2).is_some_and(|r| *r > 0.0)
+        }
+        _ => true,
+    }
 }
 
 /// σ from the residuals where there are degrees of freedom left, else a

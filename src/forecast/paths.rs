@@ -108,6 +108,71 @@ pub struct PathSampler<'a> {
     first: Month,
     months: usize,
     seed: u64,
+    /// Each series' log flow at its estimates (for shares: the share's part), by
+    /// forecast month: the centre that [`PathSampler::guard`] keeps draws near.
+    central: Vec<Vec<f64>>,
+    /// Which series are shares of WORLD.
+    shares: Vec<bool>,
+}
+
+/// A drawn path may stray from the path at the estimates by at most this much
+/// on the log scale (a factor of 100) in any month. Ordinary parameter
+/// uncertainty stays far inside it; it stops a poorly identified model (a
+/// curvature parameter whose standard error exceeds its value) from drawing
+/// flows that overflow.
+pub const MAX_LOG_DEVIATION: f64 = 4.605_170_185_988_092;
+
+/// Log flows at the estimates for the forecast months, and which series are shares.
+fn central_paths(panel: &FittedPanel, first: Month, months: usize) -> (Vec<Vec<f64>>, Vec<bool>) {
+    let t0 = first.months_since(panel.origin);
+    let horizon = t0 + months as i32;
+    let mut log_world = vec![f64::NAN; horizon.max(0) as usize];
+    let mut grad = Vec::new();
+    let world = panel
+        .series
+        .iter()
+        .position(|s| s.importer == Importer::World);
+    if let Some(w) = world {
+        let s = &panel.series[w];
+        let eval = Evaluator {
+            model: &s.model,
+            origin: panel.origin,
+            log_world: &[],
+        };
+        grad.resize(s.params.len(), 0.0);
+        for t in t0..horizon {
+            log_world[t as usize] = eval.log_mean(t, &s.params, &mut grad);
+        }
+    }
+    let shares: Vec<bool> = panel
+        .series
+        .iter()
+        .map(|s| matches!(s.model, super::curve::SeriesModel::Share { .. }))
+        .collect();
+    let central = panel
+        .series
+        .iter()
+        .zip(&shares)
+        .map(|(s, &share)| {
+            let eval = Evaluator {
+                model: &s.model,
+                origin: panel.origin,
+                log_world: &log_world,
+            };
+            grad.resize(s.params.len(), 0.0);
+            (t0..horizon)
+                .map(|t| {
+                    let lm = eval.log_mean(t, &s.params, &mut grad);
+                    if share {
+                        lm - log_world[t as usize]
+                    } else {
+                        lm
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    (central, shares)
 }
 
 impl<'a> PathSampler<'a> {
@@ -132,7 +197,11 @@ impl<'a> PathSampler<'a> {
         if layout.world.is_some() {
             importers.push(Importer::RestOfWorld);
         }
+        let months = (until.months_since(first) + 1) as usize;
+        let (central, shares) = central_paths(panel, first, months);
         Ok(PathSampler {
+            central,
+            shares,
             panel,
             chol: panel
                 .series
@@ -142,7 +211,7 @@ impl<'a> PathSampler<'a> {
             layout,
             importers,
             first,
-            months: (until.months_since(first) + 1) as usize,
+            months,
             seed,
         })
     }
@@ -160,6 +229,18 @@ impl<'a> PathSampler<'a> {
     /// Number of months in a path.
     pub fn n_months(&self) -> usize {
         self.months
+    }
+
+    /// A drawn log flow kept within [`MAX_LOG_DEVIATION`] of the central path.
+    fn guard(&self, series: usize, k: usize, lm: f64) -> f64 {
+        let c = self.central[series][k];
+        if !c.is_finite() {
+            return lm;
+        }
+        if lm.is_nan() {
+            return c;
+        }
+        lm.clamp(c - MAX_LOG_DEVIATION, c + MAX_LOG_DEVIATION)
     }
 
     /// Writes path `draw` into `out` (importer-major: `out[i * n_months + k]`).
@@ -195,7 +276,9 @@ impl<'a> PathSampler<'a> {
             grad.resize(s.params.len(), 0.0);
             for t in t0..horizon {
                 let noise: f64 = StandardNormal.sample(&mut rng);
-                log_world[t as usize] = eval.log_mean(t, &thetas[w], &mut grad) + s.sigma * noise;
+                let k = (t - t0) as usize;
+                let lm = self.guard(w, k, eval.log_mean(t, &thetas[w], &mut grad));
+                log_world[t as usize] = lm + s.sigma * noise;
             }
         }
         for k in 0..self.months {
@@ -211,7 +294,14 @@ impl<'a> PathSampler<'a> {
                     };
                     grad.resize(s.params.len(), 0.0);
                     let noise: f64 = StandardNormal.sample(&mut rng);
-                    eval.log_mean(t, &thetas[i], &mut grad) + s.sigma * noise
+                    let raw = eval.log_mean(t, &thetas[i], &mut grad);
+                    // Shares are guarded on their own part, apart from WORLD's.
+                    let world_part = if self.shares[i] {
+                        log_world[t as usize]
+                    } else {
+                        0.0
+                    };
+                    world_part + self.guard(i, k, raw - world_part) + s.sigma * noise
                 };
                 cell[i] = if lm.is_finite() { lm.exp() } else { 0.0 };
             }

@@ -50,10 +50,57 @@ impl Range {
 }
 
 /// A checked parameter.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Param {
     spec: ParamSpec,
     range: Range,
+    /// The distribution, built once: draws happen millions of times.
+    #[serde(skip)]
+    sampler: Sampler,
+}
+
+impl PartialEq for Param {
+    fn eq(&self, other: &Param) -> bool {
+        self.spec == other.spec && self.range == other.range
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+enum Sampler {
+    #[default]
+    Fixed,
+    Normal(Normal<f64>),
+    LogNormal(LogNormal<f64>),
+    Uniform(Uniform<f64>),
+    Triangular(Triangular<f64>),
+    Values,
+}
+
+impl Sampler {
+    fn new(spec: &ParamSpec) -> Sampler {
+        let ParamSpec::Distribution(d) = spec else {
+            return Sampler::Fixed;
+        };
+        let built = match d {
+            Distribution::Normal { mean, sd } => Normal::new(*mean, *sd).ok().map(Sampler::Normal),
+            Distribution::Lognormal { meanlog, sdlog } => LogNormal::new(*meanlog, *sdlog)
+                .ok()
+                .map(Sampler::LogNormal),
+            Distribution::Uniform { low, high } if high > low => {
+                Uniform::new_inclusive(*low, *high)
+                    .ok()
+                    .map(Sampler::Uniform)
+            }
+            Distribution::Triangular { low, mode, high } if high > low => {
+                Triangular::new(*low, *high, *mode)
+                    .ok()
+                    .map(Sampler::Triangular)
+            }
+            Distribution::Values(_) => Some(Sampler::Values),
+            _ => None,
+        };
+        built.unwrap_or(Sampler::Fixed)
+    }
 }
 
 impl Serialize for Range {
@@ -68,6 +115,7 @@ impl Param {
         Param {
             spec: ParamSpec::Value(v),
             range: Range::ANY,
+            sampler: Sampler::Fixed,
         }
     }
 
@@ -133,6 +181,7 @@ impl Param {
         Ok(Param {
             spec: spec.clone(),
             range,
+            sampler: Sampler::new(spec),
         })
     }
 
@@ -166,31 +215,16 @@ impl Param {
 
     /// One draw, clipped to the parameter's range.
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
-        let v = match &self.spec {
-            ParamSpec::Value(v) => *v,
-            ParamSpec::Distribution(d) => match d {
-                Distribution::Normal { mean, sd } => {
-                    Normal::new(*mean, *sd).map_or(*mean, |n| n.sample(rng))
-                }
-                Distribution::Lognormal { meanlog, sdlog } => {
-                    LogNormal::new(*meanlog, *sdlog).map_or(meanlog.exp(), |n| n.sample(rng))
-                }
-                Distribution::Uniform { low, high } => {
-                    if high > low {
-                        Uniform::new_inclusive(*low, *high).map_or(*low, |u| u.sample(rng))
-                    } else {
-                        *low
-                    }
-                }
-                Distribution::Triangular { low, mode, high } => {
-                    if high > low {
-                        Triangular::new(*low, *high, *mode).map_or(*mode, |t| t.sample(rng))
-                    } else {
-                        *mode
-                    }
-                }
-                Distribution::Values(v) => v[rng.random_range(0..v.len())],
-            },
+        let v = match (&self.sampler, &self.spec) {
+            (Sampler::Normal(d), _) => d.sample(rng),
+            (Sampler::LogNormal(d), _) => d.sample(rng),
+            (Sampler::Uniform(d), _) => d.sample(rng),
+            (Sampler::Triangular(d), _) => d.sample(rng),
+            (Sampler::Values, ParamSpec::Distribution(Distribution::Values(v))) => {
+                v[rng.random_range(0..v.len())]
+            }
+            // Fixed values and degenerate distributions (sd 0, low = high).
+            _ => self.central(),
         };
         v.clamp(self.range.min, self.range.max)
     }
