@@ -420,3 +420,61 @@ fn schema_describes_the_scenario_format() {
     }
     assert_eq!(v["additionalProperties"], false);
 }
+
+#[test]
+fn every_class_of_bad_scenario_file_exits_2_names_file_and_line_and_writes_nothing() {
+    let classes = [
+        (
+            "unknown-key.yaml",
+            "name: x\ntarifs: {}\n",
+            "unknown-key.yaml:2:1",
+        ),
+        ("wrong-type.yaml", "draws: many\n", "wrong-type.yaml:1:8"),
+        (
+            "negative-capacity.yaml",
+            "capacity:\n  - {name: x, country: USA, tonnes_per_year: -5, start: 2026-01}\n",
+            "negative-capacity.yaml:2:46",
+        ),
+        (
+            "shares.yaml",
+            "diversion:\n  - {from: USA, to: {MEX: 0.7, VNM: 0.6}}\n",
+            "shares.yaml:2:21: `diversion[0].to`: the shares add up to 1.3",
+        ),
+        (
+            "to-before-from.yaml",
+            "demand:\n  - {importers: all, extra_growth: 0.1, from: 2027-01, to: 2026-01}\n",
+            "to-before-from.yaml:2:60: `demand[0].to`",
+        ),
+        (
+            "unknown-importer.yaml",
+            "tariffs: {reference: {ZZZ: 0.1}}\n",
+            "unknown-importer.yaml:1:28: `tariffs.reference.ZZZ`",
+        ),
+        (
+            "cycle.yaml",
+            "extends: cycle\n",
+            "cycle.yaml:1:10: `extends`: `extends` makes a cycle",
+        ),
+        (
+            "not-yaml.yaml",
+            "a: [1, 2\n",
+            "not-yaml.yaml:2:1: not valid YAML",
+        ),
+    ];
+    for (name, text, expected) in classes {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join(name);
+        std::fs::write(&file, text).unwrap();
+        let out = dir.path().join("out");
+        let o = magcast(&[
+            "run",
+            file.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(2), "{name}: {}", stderr(&o));
+        assert!(stderr(&o).contains(expected), "{name}: {}", stderr(&o));
+        assert!(o.stdout.is_empty(), "{name}");
+        assert!(!out.exists(), "{name}: nothing may be written");
+    }
+}

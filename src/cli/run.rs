@@ -54,19 +54,28 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitStatus> {
             "--draws must be at least 1".into()
         ));
     }
-    let panel = match &args.models {
-        Some(path) => read_models(path)?,
-        None => forecast::fit_panel(&args.data.load()?, &args.config.load()?)?,
-    };
     let inputs = if args.inputs.is_empty() {
         vec![PathBuf::from(scenario::BUNDLED_SCENARIOS)]
     } else {
         args.inputs.clone()
     };
-    let ctx = ValidationContext {
-        first_month: Some(panel.last_observed.plus(1)),
+    // Scenarios are checked before the (slower) fit, so a bad file fails at once.
+    let (panel, scenarios) = match &args.models {
+        Some(path) => {
+            let panel = read_models(path)?;
+            let scenarios = scenario::load(&inputs, context(panel.last_observed))?;
+            (panel, scenarios)
+        }
+        None => {
+            let obs = args.data.load()?;
+            let last = obs
+                .month_range()
+                .map(|r| r.end())
+                .ok_or_else(|| anyhow::anyhow!("the data have no observations"))?;
+            let scenarios = scenario::load(&inputs, context(last))?;
+            (forecast::fit_panel(&obs, &args.config.load()?)?, scenarios)
+        }
     };
-    let scenarios = scenario::load(&inputs, ctx)?;
     let total: u64 = scenarios
         .iter()
         .map(|s| {
@@ -93,6 +102,12 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitStatus> {
         args.out.join("scenarios.json").display()
     ))?;
     Ok(ExitStatus::Success)
+}
+
+fn context(last_observed: magcast::data::Month) -> ValidationContext {
+    ValidationContext {
+        first_month: Some(last_observed.plus(1)),
+    }
 }
 
 /// A bar on stderr for long runs, hidden when stderr is not a terminal.

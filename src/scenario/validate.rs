@@ -341,7 +341,8 @@ impl Checker<'_> {
         }
         let total: f64 = out.iter().map(|(_, p)| p.central()).sum();
         if total > 1.0 + 1e-9 {
-            self.problem(key, format!("the shares add up to {total}, more than 1"));
+            let shown = (total * 1e6).round() / 1e6;
+            self.problem(key, format!("the shares add up to {shown}, more than 1"));
         }
         out
     }
