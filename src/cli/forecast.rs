@@ -18,9 +18,8 @@ pub(crate) struct ForecastArgs {
     data: DataArgs,
     #[command(flatten)]
     config: ConfigArg,
-    /// Saved models from `fit --out` (the data are then not refitted).
-    #[arg(long, value_name = "FILE")]
-    models: Option<PathBuf>,
+    #[command(flatten)]
+    models: ModelsArg,
     /// Last month to forecast, e.g. 2030-12.
     #[arg(long, value_name = "YYYY-MM")]
     until: Month,
@@ -54,7 +53,7 @@ enum ForecastFormat {
 }
 
 pub(crate) fn forecast(args: ForecastArgs) -> anyhow::Result<ExitStatus> {
-    let panel = match &args.models {
+    let panel = match &args.models.path {
         Some(path) => read_models(path)?,
         None => forecast::fit_panel(&args.data.load()?, &args.config.load()?)?,
     };
@@ -69,6 +68,14 @@ pub(crate) fn forecast(args: ForecastArgs) -> anyhow::Result<ExitStatus> {
         }
     }
     Ok(ExitStatus::Success)
+}
+
+/// The saved-models option, shared by `forecast` and `run`.
+#[derive(Debug, Args)]
+pub(crate) struct ModelsArg {
+    /// Saved models from `fit --out` (the data are then not refitted).
+    #[arg(long = "models", value_name = "FILE")]
+    pub(crate) path: Option<PathBuf>,
 }
 
 /// Reads a models file written by `fit --out`.

@@ -9,7 +9,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::data_args::DataArgs;
 use super::fit::ConfigArg;
-use super::forecast::read_models;
+use super::forecast::{ModelsArg, read_models};
 use super::{ExitStatus, print};
 use magcast::engine::{self, RunOptions};
 use magcast::scenario::{self, ValidationContext};
@@ -25,9 +25,8 @@ pub(crate) struct RunArgs {
     data: DataArgs,
     #[command(flatten)]
     config: ConfigArg,
-    /// Saved models from `fit --out` (the data are then not refitted).
-    #[arg(long, value_name = "FILE")]
-    models: Option<PathBuf>,
+    #[command(flatten)]
+    models: ModelsArg,
     /// Output folder (created if missing).
     #[arg(long, value_name = "DIR", default_value = "out")]
     out: PathBuf,
@@ -60,7 +59,7 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitStatus> {
         args.inputs.clone()
     };
     // Scenarios are checked before the (slower) fit, so a bad file fails at once.
-    let (panel, scenarios) = match &args.models {
+    let (panel, scenarios) = match &args.models.path {
         Some(path) => {
             let panel = read_models(path)?;
             let scenarios = scenario::load(&inputs, context(panel.last_observed))?;

@@ -20,7 +20,7 @@ use serde::Serialize;
 
 use super::curve::{Evaluator, LogMean};
 use super::error::ForecastError;
-use super::panel::FittedPanel;
+use super::panel::{FittedPanel, log_path};
 use crate::data::{Importer, Month, Span};
 
 /// How the panel's series add up.
@@ -126,24 +126,10 @@ pub const MAX_LOG_DEVIATION: f64 = 4.605_170_185_988_092;
 fn central_paths(panel: &FittedPanel, first: Month, months: usize) -> (Vec<Vec<f64>>, Vec<bool>) {
     let t0 = first.months_since(panel.origin);
     let horizon = t0 + months as i32;
-    let mut log_world = vec![f64::NAN; horizon.max(0) as usize];
-    let mut grad = Vec::new();
-    let world = panel
-        .series
-        .iter()
-        .position(|s| s.importer == Importer::World);
-    if let Some(w) = world {
-        let s = &panel.series[w];
-        let eval = Evaluator {
-            model: &s.model,
-            origin: panel.origin,
-            log_world: &[],
-        };
-        grad.resize(s.params.len(), 0.0);
-        for t in t0..horizon {
-            log_world[t as usize] = eval.log_mean(t, &s.params, &mut grad);
-        }
-    }
+    let log_world = panel
+        .world()
+        .map(|w| log_path(w, panel.origin, horizon, &[]))
+        .unwrap_or_default();
     let shares: Vec<bool> = panel
         .series
         .iter()
@@ -154,15 +140,10 @@ fn central_paths(panel: &FittedPanel, first: Month, months: usize) -> (Vec<Vec<f
         .iter()
         .zip(&shares)
         .map(|(s, &share)| {
-            let eval = Evaluator {
-                model: &s.model,
-                origin: panel.origin,
-                log_world: &log_world,
-            };
-            grad.resize(s.params.len(), 0.0);
+            let path = log_path(s, panel.origin, horizon, &log_world);
             (t0..horizon)
                 .map(|t| {
-                    let lm = eval.log_mean(t, &s.params, &mut grad);
+                    let lm = path[t as usize];
                     if share {
                         lm - log_world[t as usize]
                     } else {
