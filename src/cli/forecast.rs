@@ -74,7 +74,7 @@ pub(crate) fn forecast(args: ForecastArgs) -> anyhow::Result<ExitStatus> {
 #[derive(Debug, Args)]
 pub(crate) struct ModelsArg {
     /// Saved models from `fit --out` (the data are then not refitted).
-    #[arg(long = "models", value_name = "FILE")]
+    #[arg(id = "models", long = "models", value_name = "FILE")]
     pub(crate) path: Option<PathBuf>,
 }
 
