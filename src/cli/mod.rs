@@ -2,6 +2,7 @@
 //! library request and printing the result. Only this module uses clap, anyhow,
 //! stdout and exit codes.
 
+mod compare;
 mod data_args;
 mod describe;
 mod fit;
@@ -66,6 +67,9 @@ enum Command {
     /// the scenario's name and the draw, so results are identical for any
     /// number of threads.
     Run(run::RunArgs),
+    /// Compare a finished run's scenarios with a baseline, year by year, and rank
+    /// them by imports from China and by tariff revenue (reads OUT/summary.csv).
+    Compare(compare::CompareArgs),
     /// Check scenario files and list every problem (file, line, column, key).
     Validate(validate::ValidateArgs),
     /// Print the JSON Schema of scenario files, for editor autocompletion.
@@ -116,6 +120,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitStatus> {
         Command::Forecast(a) => forecast::forecast(a),
         Command::Run(a) => run::run(a),
         Command::Validate(a) => validate::validate(a),
+        Command::Compare(a) => compare::compare(a),
         Command::Schema(a) => schema::schema(a),
     }
 }

@@ -95,10 +95,9 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitStatus> {
     bar.finish_and_clear();
     write_outputs(&args.out, &result, &scenarios, &panel)?;
     print(&format!(
-        "{}\nWrote {} and {}\n",
+        "{}\nWrote projections.csv, summary.csv, iamc.csv and scenarios.json to {}\n",
         report::run_table(&result),
-        args.out.join("projections.csv").display(),
-        args.out.join("scenarios.json").display()
+        args.out.display()
     ))?;
     Ok(ExitStatus::Success)
 }
@@ -134,11 +133,18 @@ fn write_outputs(
     let mut projections = Vec::new();
     report::projections_csv(result, &mut projections)?;
     let json = report::scenarios_json(result, scenarios, panel)?;
+    let rows = report::summary_rows(result);
+    let mut summary = Vec::new();
+    report::summary_csv(&rows, &mut summary)?;
+    let mut iamc = Vec::new();
+    report::iamc_csv(&report::summary_series(&rows), &mut iamc)?;
     std::fs::create_dir_all(out).map_err(|source| report::WriteError {
         path: out.to_path_buf(),
         source,
     })?;
     report::write_atomic(&out.join("projections.csv"), &projections)?;
     report::write_atomic(&out.join("scenarios.json"), json.as_bytes())?;
+    report::write_atomic(&out.join("summary.csv"), &summary)?;
+    report::write_atomic(&out.join("iamc.csv"), &iamc)?;
     Ok(())
 }

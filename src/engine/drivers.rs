@@ -88,6 +88,8 @@ struct CreditPrep {
 #[derive(Debug, Clone)]
 struct PlantPrep {
     country: crate::data::Importer,
+    /// The unit whose fiscal account pays the plant's credits.
+    country_unit: Option<usize>,
     start: i64,
     curve: RampCurve,
     tonnes: usize,
@@ -147,6 +149,7 @@ impl Prepared {
             .iter()
             .map(|p| PlantPrep {
                 country: p.country,
+                country_unit: layout.units_of(p.country).first().copied(),
                 start: idx(p.start),
                 curve: p.curve,
                 tonnes: add(&p.tonnes_per_year),
@@ -294,7 +297,7 @@ pub(crate) struct DrawResult {
     pub(crate) imports: Vec<f64>,
     pub(crate) value: Vec<f64>,
     pub(crate) revenue: Vec<f64>,
-    /// Fiscal cost of production credits by month (all countries).
+    /// Fiscal cost of production credits by unit (the plant's country) and month.
     pub(crate) credit_cost: Vec<f64>,
     /// ρ of this draw: the downstream cost of a tariff is ρ·revenue.
     pub(crate) pass_through: f64,
@@ -345,7 +348,7 @@ impl DrawResult {
         self.rate.clear();
         self.rate.resize(cells, 0.0);
         self.credit_cost.clear();
-        self.credit_cost.resize(months, 0.0);
+        self.credit_cost.resize(cells, 0.0);
     }
 }
 
@@ -500,7 +503,9 @@ pub(crate) fn simulate(prep: &Prepared, base: &[f64], p: &[f64], out: &mut DrawR
                 if util > 0.0 {
                     out.output[t] *= raised / util;
                 }
-                out.credit_cost[t] += amount * 1000.0 * out.output[t];
+                if let Some(u) = plant.country_unit {
+                    out.credit_cost[u * months + t] += amount * 1000.0 * out.output[t];
+                }
             }
         }
         for share in &plant.serves {

@@ -7,7 +7,7 @@ mod layout;
 mod run;
 
 pub use layout::{Layout, Unit};
-pub use run::{MEAN_PATHS, RunOptions, RunResult, ScenarioResult, run};
+pub use run::{MEAN_PATHS, RunOptions, RunResult, ScenarioResult, Yearly, run};
 
 #[cfg(test)]
 mod tests;

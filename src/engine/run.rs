@@ -56,7 +56,38 @@ pub struct ScenarioResult {
     pub tariff_revenue_usd: Vec<f64>,
     /// Mean downstream cost of tariffs (ρ·revenue), US$.
     pub downstream_cost_usd: Vec<f64>,
-    /// Mean fiscal cost of production credits by month, US$.
+    /// Mean fiscal cost of production credits by month (all countries), US$.
+    pub credit_cost_usd: Vec<f64>,
+    /// Mean fiscal cost of production credits by output series (the plants'
+    /// countries) and month, US$ (`[output * months + t]`).
+    pub credit_cost_by_output: Vec<f64>,
+    /// The calendar years the projection touches (the first or last may be partial).
+    pub years: Vec<i32>,
+    /// Yearly totals per output series (`[output * years + y]`).
+    pub yearly: Yearly,
+}
+
+/// Yearly totals of one scenario; percentiles are of the yearly totals of each
+/// draw, not sums of monthly percentiles.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Yearly {
+    /// Months of each year inside the projection (12 but for partial years).
+    pub months: Vec<usize>,
+    /// Mean imports from China, tonnes.
+    pub mean: Vec<f64>,
+    /// 5th percentile of the yearly total.
+    pub p05: Vec<f64>,
+    /// 95th percentile of the yearly total.
+    pub p95: Vec<f64>,
+    /// Mean baseline, tonnes.
+    pub baseline: Vec<f64>,
+    /// Mean customs value, US$.
+    pub value_usd: Vec<f64>,
+    /// Mean tariff revenue, US$.
+    pub tariff_revenue_usd: Vec<f64>,
+    /// Mean downstream cost of tariffs, US$.
+    pub downstream_cost_usd: Vec<f64>,
+    /// Mean fiscal cost of production credits, US$.
     pub credit_cost_usd: Vec<f64>,
 }
 
@@ -223,8 +254,7 @@ pub fn run(
 
 /// Sums of one chunk of draws.
 struct Partial {
-    sums: [Vec<f64>; 5],
-    credit: Vec<f64>,
+    sums: [Vec<f64>; 6],
 }
 
 fn run_one(
@@ -249,24 +279,35 @@ fn run_one(
     let uncertain_base = scenario.assumptions.baseline_uncertainty;
     let deterministic = draws == 1 && !scenario.is_random();
     // Imports of every draw, draw-major, for the quantiles; f32 keeps seven
-    // digits at half the memory, and only this scenario's draws are held.
+    // digits at half the memory, and only this scenario's draws are held. The
+    // same for yearly totals, whose percentiles are not sums of monthly ones.
     let mut store = vec![0f32; draws * cells];
+    let year_of: Vec<usize> = (0..months)
+        .map(|t| (first.plus(t as i32).year() - first.year()) as usize)
+        .collect();
+    let n_years = year_of.last().map_or(0, |y| y + 1);
+    let ycells = outputs * n_years;
+    let mut ystore = vec![0f32; draws * ycells];
     // Means are linear, so they are summed per unit (contiguous, cheap) and
     // mapped to output series once at the end; only imports are summed per
     // output series for every draw, for the quantiles.
     let unit_cells = layout.units.len() * months;
     let partials: Vec<Partial> = store
         .par_chunks_mut(CHUNK * cells)
+        .zip(ystore.par_chunks_mut(CHUNK * ycells.max(1)))
         .enumerate()
-        .map(|(chunk, slab)| {
+        .map(|(chunk, (slab, yslab))| {
             let mut part = Partial {
                 sums: std::array::from_fn(|_| vec![0.0; unit_cells]),
-                credit: vec![0.0; months],
             };
             let mut params = Vec::new();
             let mut buffer = Vec::new();
             let mut result = DrawResult::default();
-            for (j, dst) in slab.chunks_mut(cells).enumerate() {
+            for (j, (dst, ydst)) in slab
+                .chunks_mut(cells)
+                .zip(yslab.chunks_mut(ycells.max(1)))
+                .enumerate()
+            {
                 let d = chunk * CHUNK + j;
                 let mut rng = Pcg64Mcg::seed_from_u64(mix(seed, d as u64));
                 if deterministic {
@@ -276,6 +317,7 @@ fn run_one(
                 }
                 let baseline = base.path(uncertain_base.then_some(d), months, &mut buffer);
                 simulate(&prep, baseline, &params, &mut result);
+                ydst.fill(0.0);
                 for (o, units) in layout.output_units.iter().enumerate() {
                     let row = &mut dst[o * months..(o + 1) * months];
                     row.fill(0.0);
@@ -287,8 +329,11 @@ fn run_one(
                             *r += *m as f32;
                         }
                     }
+                    for (t, v) in row.iter().enumerate() {
+                        ydst[o * n_years + year_of[t]] += v;
+                    }
                 }
-                let [imports, base_sum, value, revenue, downstream] = &mut part.sums;
+                let [imports, base_sum, value, revenue, downstream, credit] = &mut part.sums;
                 let rho = result.pass_through;
                 for (a, b) in imports.iter_mut().zip(&result.imports) {
                     *a += b;
@@ -307,31 +352,24 @@ fn run_one(
                     *a += b;
                     *d += b * rho;
                 }
-                for (c, x) in part.credit.iter_mut().zip(&result.credit_cost) {
-                    *c += x;
+                for (a, b) in credit.iter_mut().zip(&result.credit_cost) {
+                    *a += b;
                 }
             }
             progress((slab.len() / cells.max(1)) as u64);
             part
         })
         .collect();
-    let mut unit_sums: [Vec<f64>; 5] = std::array::from_fn(|_| vec![0.0; unit_cells]);
-    let mut credit = vec![0.0; months];
+    let mut unit_sums: [Vec<f64>; 6] = std::array::from_fn(|_| vec![0.0; unit_cells]);
     for part in partials {
         for (s, p) in unit_sums.iter_mut().zip(&part.sums) {
             for (a, b) in s.iter_mut().zip(p) {
                 *a += b;
             }
         }
-        for (a, b) in credit.iter_mut().zip(&part.credit) {
-            *a += b;
-        }
     }
     let n = draws as f64;
-    for v in &mut credit {
-        *v /= n;
-    }
-    let sums: [Vec<f64>; 5] = std::array::from_fn(|k| {
+    let sums: [Vec<f64>; 6] = std::array::from_fn(|k| {
         let mut out = vec![0.0; cells];
         for (o, units) in layout.output_units.iter().enumerate() {
             for t in 0..months {
@@ -344,11 +382,74 @@ fn run_one(
         }
         out
     });
-    // Columns are gathered a block of cells at a time (one cache line of the
-    // draw-major store per draw), and ranked as integer keys: the bits of a
-    // non-negative f32 order like the number.
+    let credit_total: Vec<f64> = (0..months)
+        .map(|t| {
+            (0..layout.units.len())
+                .map(|u| unit_sums[5][u * months + t])
+                .sum::<f64>()
+                / n
+        })
+        .collect();
+    let quantiles = column_quantiles(&store, cells, draws);
+    let yearly_quantiles = column_quantiles(&ystore, ycells, draws);
+    let [
+        mean,
+        baseline,
+        value_usd,
+        tariff_revenue_usd,
+        downstream_cost_usd,
+        credit_by_output,
+    ] = sums;
+    let to_years = |monthly: &[f64]| -> Vec<f64> {
+        let mut out = vec![0.0; ycells];
+        for o in 0..outputs {
+            for t in 0..months {
+                out[o * n_years + year_of[t]] += monthly[o * months + t];
+            }
+        }
+        out
+    };
+    let mut year_months = vec![0usize; n_years];
+    for &y in &year_of {
+        year_months[y] += 1;
+    }
+    let yearly = Yearly {
+        months: year_months,
+        mean: to_years(&mean),
+        p05: yearly_quantiles.iter().map(|q| q[0]).collect(),
+        p95: yearly_quantiles.iter().map(|q| q[2]).collect(),
+        baseline: to_years(&baseline),
+        value_usd: to_years(&value_usd),
+        tariff_revenue_usd: to_years(&tariff_revenue_usd),
+        downstream_cost_usd: to_years(&downstream_cost_usd),
+        credit_cost_usd: to_years(&credit_by_output),
+    };
+    ScenarioResult {
+        name: scenario.name.clone(),
+        description: scenario.description.clone(),
+        draws,
+        months,
+        p05: quantiles.iter().map(|q| q[0]).collect(),
+        p50: quantiles.iter().map(|q| q[1]).collect(),
+        p95: quantiles.iter().map(|q| q[2]).collect(),
+        mean,
+        baseline,
+        value_usd,
+        tariff_revenue_usd,
+        downstream_cost_usd,
+        credit_cost_usd: credit_total,
+        credit_cost_by_output: credit_by_output,
+        years: (0..n_years as i32).map(|y| first.year() + y).collect(),
+        yearly,
+    }
+}
+
+/// p05, p50 and p95 of every cell of a draw-major store. Columns are gathered a
+/// block of cells at a time (one cache line per draw), and ranked as integer
+/// keys: the bits of a non-negative f32 order like the number.
+fn column_quantiles(store: &[f32], cells: usize, draws: usize) -> Vec<[f64; 3]> {
     const BLOCK: usize = 16;
-    let quantiles: Vec<[f64; 3]> = (0..cells.div_ceil(BLOCK))
+    (0..cells.div_ceil(BLOCK))
         .into_par_iter()
         .flat_map_iter(|b| {
             let c0 = b * BLOCK;
@@ -365,29 +466,7 @@ fn run_one(
                 .map(quantiles_5_50_95)
                 .collect::<Vec<_>>()
         })
-        .collect();
-    let [
-        mean,
-        baseline,
-        value_usd,
-        tariff_revenue_usd,
-        downstream_cost_usd,
-    ] = sums;
-    ScenarioResult {
-        name: scenario.name.clone(),
-        description: scenario.description.clone(),
-        draws,
-        months,
-        p05: quantiles.iter().map(|q| q[0]).collect(),
-        p50: quantiles.iter().map(|q| q[1]).collect(),
-        p95: quantiles.iter().map(|q| q[2]).collect(),
-        mean,
-        baseline,
-        value_usd,
-        tariff_revenue_usd,
-        downstream_cost_usd,
-        credit_cost_usd: credit,
-    }
+        .collect()
 }
 
 fn truncated_mean(base: &BaselinePaths, months: i32) -> Vec<f64> {

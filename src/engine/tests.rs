@@ -141,8 +141,9 @@ fn production_credit_raises_utilisation_and_costs_money() {
     close(c.imports("USA", 0), 50.0);
     // Utilisation 0.5·(1 + 0.5·10/50) = 0.55 from July 2026.
     close(c.imports("USA", 6), 45.0);
-    close(c.result.credit_cost[5], 0.0);
-    close(c.result.credit_cost[6], 10.0 * 1000.0 * 100.0 * 0.55);
+    let usa = c.unit("USA") * c.prep.months;
+    close(c.result.credit_cost[usa + 5], 0.0);
+    close(c.result.credit_cost[usa + 6], 10.0 * 1000.0 * 100.0 * 0.55);
 }
 
 #[test]

@@ -2,19 +2,31 @@
 //! programs.
 
 mod atomic;
+mod compare;
 mod describe;
 mod fit;
 mod forecast;
+mod iamc;
 mod number;
 mod run;
+mod summary;
 mod table;
 
 pub use atomic::{WriteError, write_atomic};
+pub use compare::{
+    CompareOptions, CompareRow, Comparison, Ranking, compare, compare_csv, compare_table,
+};
 pub use describe::{describe_csv, describe_table};
 pub use fit::{fit_table, residual_table};
 pub use forecast::{forecast_csv, forecast_json, forecast_table};
+pub use iamc::{
+    IMPORTS, IamcSeries, comparison_series, iamc_csv, model_name, read_iamc, summary_series,
+};
 pub use number::{UNAVAILABLE, fmt_pct, fmt_tonnes, thousands};
 pub use run::{projections_csv, run_table, scenarios_json};
+pub use summary::{
+    BASELINE_SCENARIO, SummaryRow, delta_pct, read_summary, summary_csv, summary_rows,
+};
 pub use table::{Align, Table};
 
 /// Errors while writing a report.
@@ -30,6 +42,17 @@ pub enum ReportError {
     /// An output file could not be written.
     #[error(transparent)]
     Write(#[from] WriteError),
+    /// A finished run's output could not be read.
+    #[error("cannot read `{}`: {reason}", path.display())]
+    Read {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Why.
+        reason: String,
+    },
+    /// A request that the outputs cannot answer (unknown scenario, empty filter).
+    #[error("{0}")]
+    Request(String),
 }
 
 impl ReportError {
@@ -38,6 +61,7 @@ impl ReportError {
     pub fn is_bad_input(&self) -> bool {
         match self {
             ReportError::Write(e) => e.is_bad_input(),
+            ReportError::Read { .. } | ReportError::Request(_) => true,
             _ => false,
         }
     }

@@ -1,0 +1,127 @@
+//! `summary.csv`: yearly totals of every scenario and series against the run's
+//! baseline, with the money, read back by `magcast compare` without rerunning.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::ReportError;
+use crate::engine::RunResult;
+
+/// The scenario every other is compared with when a run has one of this name.
+pub const BASELINE_SCENARIO: &str = "baseline";
+
+/// One scenario × series × year.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SummaryRow {
+    /// Scenario name.
+    pub scenario: String,
+    /// Series code (WORLD, EU27, ISO alpha-3, ROW).
+    pub importer: String,
+    /// Calendar year (the first or last may be partial: see `months`).
+    pub year: i32,
+    /// Mean imports from China, tonnes.
+    pub mean: f64,
+    /// 5th percentile of the yearly total.
+    pub p05: f64,
+    /// 95th percentile of the yearly total.
+    pub p95: f64,
+    /// The baseline scenario's mean (or, in a run without one, the trend baseline).
+    pub baseline: f64,
+    /// mean − baseline.
+    pub delta_tonnes: f64,
+    /// (mean / baseline − 1) · 100, empty where the baseline is 0.
+    pub delta_pct: Option<f64>,
+    /// Mean customs value, US$.
+    pub value_usd: f64,
+    /// Mean tariff revenue, US$.
+    pub tariff_revenue_usd: f64,
+    /// Mean downstream cost of tariffs, US$.
+    pub downstream_cost_usd: f64,
+    /// Mean fiscal cost of production credits for plants in this series, US$.
+    pub credit_cost_usd: f64,
+    /// Months of the year inside the projection.
+    pub months: usize,
+}
+
+/// The yearly rows of a run, in scenario, series, year order.
+pub fn summary_rows(run: &RunResult) -> Vec<SummaryRow> {
+    let reference = run.scenarios.iter().find(|s| s.name == BASELINE_SCENARIO);
+    let mut rows = Vec::new();
+    for s in &run.scenarios {
+        let y = &s.yearly;
+        let n = s.years.len();
+        for (o, importer) in run.outputs.iter().enumerate() {
+            for (k, year) in s.years.iter().enumerate() {
+                let c = o * n + k;
+                // The baseline scenario's value for the same cell, where it covers it.
+                let base = reference
+                    .and_then(|r| {
+                        let rk = r.years.iter().position(|ry| ry == year)?;
+                        r.yearly.mean.get(o * r.years.len() + rk).copied()
+                    })
+                    .unwrap_or(y.baseline[c]);
+                rows.push(SummaryRow {
+                    scenario: s.name.clone(),
+                    importer: importer.code().to_string(),
+                    year: *year,
+                    mean: y.mean[c],
+                    p05: y.p05[c],
+                    p95: y.p95[c],
+                    baseline: base,
+                    delta_tonnes: y.mean[c] - base,
+                    delta_pct: delta_pct(y.mean[c], base),
+                    value_usd: y.value_usd[c],
+                    tariff_revenue_usd: y.tariff_revenue_usd[c],
+                    downstream_cost_usd: y.downstream_cost_usd[c],
+                    credit_cost_usd: y.credit_cost_usd[c],
+                    months: y.months[k],
+                });
+            }
+        }
+    }
+    rows
+}
+
+/// (mean / baseline − 1) · 100, or `None` for a zero baseline.
+pub fn delta_pct(mean: f64, baseline: f64) -> Option<f64> {
+    (baseline > 0.0).then(|| (mean / baseline - 1.0) * 100.0)
+}
+
+/// Writes rows as CSV with a header.
+///
+/// # Errors
+/// [`ReportError::Csv`] if writing fails.
+pub fn summary_csv(rows: &[SummaryRow], out: impl std::io::Write) -> Result<(), ReportError> {
+    let mut w = csv::Writer::from_writer(out);
+    for r in rows {
+        w.serialize(r)?;
+    }
+    w.flush().map_err(|e| ReportError::Csv(e.into()))?;
+    Ok(())
+}
+
+/// Reads a `summary.csv` written by `magcast run`.
+///
+/// # Errors
+/// [`ReportError::Read`] naming the file and line.
+pub fn read_summary(path: &Path) -> Result<Vec<SummaryRow>, ReportError> {
+    let fail = |reason: String| ReportError::Read {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let mut reader = csv::Reader::from_path(path).map_err(|e| fail(e.to_string()))?;
+    let mut rows = Vec::new();
+    for record in reader.deserialize() {
+        rows.push(record.map_err(|e: csv::Error| {
+            let line = e.position().map_or(0, |p| p.line());
+            fail(format!("line {line}: {e}"))
+        })?);
+    }
+    if rows.is_empty() {
+        return Err(fail(
+            "no rows: is this the output folder of `magcast run`?".into(),
+        ));
+    }
+    Ok(rows)
+}
