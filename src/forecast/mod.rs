@@ -9,6 +9,7 @@
 mod config;
 mod curve;
 mod error;
+mod fitted;
 mod holdout;
 mod panel;
 mod paths;
@@ -19,7 +20,8 @@ pub use config::{
 };
 pub use curve::{InterventionTerms, SeriesModel};
 pub use error::ForecastError;
+pub use fitted::{Candidate, FittedPanel, FittedPoint, FittedSeries, SeriesStats};
 pub use holdout::{HoldoutPoint, holdout};
-pub use panel::{Candidate, FittedPanel, FittedPoint, FittedSeries, SeriesStats, fit_panel};
+pub use panel::fit_panel;
 pub use paths::{MAX_LOG_DEVIATION, PanelForecast, PathSampler, forecast_panel};
 pub use series::{ObservationSummary, ZERO_FLOOR_TONNES};

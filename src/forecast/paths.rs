@@ -20,7 +20,7 @@ use serde::Serialize;
 
 use super::curve::{Evaluator, LogMean};
 use super::error::ForecastError;
-use super::panel::{FittedPanel, log_path};
+use super::fitted::{FittedPanel, log_path};
 use crate::data::{Importer, Month, Span};
 
 /// How the panel's series add up.

@@ -6,6 +6,7 @@
 //! inheritance and sweeps, `validate` the checks, `param` the scalar parameters
 //! that may be distributions.
 
+mod checked;
 mod param;
 mod resolve;
 mod spec;
@@ -13,6 +14,10 @@ mod validate;
 
 use std::path::{Path, PathBuf};
 
+pub use checked::{
+    Assumptions, Credit, DemandDriver, Diversion, ExportControl, Growth, Plant, Scenario, Targets,
+    TariffChange, defaults,
+};
 pub use param::{Param, Range};
 pub use resolve::{ResolvedSpec, ScenarioFile, expand_inputs, parse_key, read_file, resolve};
 pub use spec::{
@@ -20,10 +25,7 @@ pub use spec::{
     ParamSpec, PlantSpec, PriceSpec, RampCurve, ScenarioSpec, TargetsSpec, TariffChangeSpec,
     TariffsSpec,
 };
-pub use validate::{
-    Assumptions, Credit, DemandDriver, Diversion, ExportControl, Growth, Plant, Scenario, Targets,
-    TariffChange, ValidationContext, check, defaults,
-};
+pub use validate::{ValidationContext, check};
 
 use crate::yaml::{ConfigProblem, render_problems};
 
