@@ -4,6 +4,8 @@
 
 mod drivers;
 mod layout;
+mod prepare;
+mod quantiles;
 mod run;
 
 pub use layout::{Layout, Unit};

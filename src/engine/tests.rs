@@ -1,8 +1,9 @@
 //! Each driver against a case worked out by hand, on a flat baseline of 100 t a
 //! month for every unit, projections starting 2026-01.
 
-use super::drivers::{DrawResult, Prepared, simulate};
+use super::drivers::{DrawResult, simulate};
 use super::layout::Layout;
+use super::prepare::Prepared;
 use crate::data::{Importer, Month};
 use crate::scenario::{self, Scenario, ValidationContext};
 
