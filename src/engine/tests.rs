@@ -210,3 +210,86 @@ fn group_targets_reach_members_and_the_rest() {
     assert_eq!(l.units_of(importer("WORLD")).len(), 4);
     assert!(l.folded_into(importer("POL")).unwrap().contains("EU27"));
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn imports(yaml: &str, code: &str) -> Vec<f64> {
+        let c = Case::run(yaml);
+        (0..c.prep.months).map(|t| c.imports(code, t)).collect()
+    }
+
+    fn head(elasticity: f64, pass_through: f64, adjustment: f64) -> String {
+        format!(
+            "horizon: 2027-12\nassumptions: {{baseline_uncertainty: false, elasticity: {elasticity}, \
+             pass_through: {pass_through}, adjustment_months: {adjustment}}}\n"
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        /// Raising every rate of a schedule never raises the taxed importer's imports.
+        #[test]
+        fn a_higher_tariff_never_raises_imports(
+            eps in 0.0f64..2.0, rho in 0.0f64..=1.0, adj in 0.0f64..24.0,
+            reference in 0.0f64..0.5, r1 in 0.0f64..2.0, r2 in 0.0f64..2.0, bump in 0.0f64..1.0,
+            m1 in 1u32..12, m2 in 1u32..12,
+        ) {
+            let tariffs = |scale: f64| format!(
+                "tariffs: {{reference: {{USA: {reference}}}, changes: [{{importer: USA, rate: {}, from: 2026-{m1:02}}}, {{importer: USA, rate: {}, from: 2027-{m2:02}}}]}}\n",
+                r1 + scale, r2 + scale
+            );
+            let low = imports(&(head(eps, rho, adj) + &tariffs(0.0)), "USA");
+            let high = imports(&(head(eps, rho, adj) + &tariffs(bump)), "USA");
+            for (l, h) in low.iter().zip(&high) {
+                prop_assert!(*h <= *l * (1.0 + 1e-12), "{h} > {l}");
+            }
+        }
+
+        /// More capacity never raises imports from China, anywhere.
+        #[test]
+        fn more_capacity_never_raises_imports(
+            k in 0.0f64..5000.0, extra in 0.0f64..5000.0, ramp in 0.0f64..36.0,
+            util in 0.0f64..=1.0, share in 0.0f64..=1.0, start in 1u32..12,
+        ) {
+            let plant = |tonnes: f64| format!(
+                "capacity:\n  - {{name: p, country: USA, tonnes_per_year: {tonnes}, start: 2026-{start:02}, ramp_months: {ramp}, utilization: {util}, serves: {{USA: {share}, DEU: {}}}}}\n",
+                (1.0 - share) / 2.0
+            );
+            for code in ["USA", "DEU", "ROW"] {
+                let less = imports(&(head(0.5, 1.0, 12.0) + &plant(k)), code);
+                let more = imports(&(head(0.5, 1.0, 12.0) + &plant(k + extra)), code);
+                for (l, m) in less.iter().zip(&more) {
+                    prop_assert!(*m <= *l + 1e-9, "{code}: {m} > {l}");
+                    prop_assert!(m.is_finite() && *m >= 0.0);
+                }
+            }
+        }
+
+        /// Whatever the drivers, imports are finite and non-negative; without
+        /// drivers they are the baseline.
+        #[test]
+        fn outputs_are_finite_and_non_negative(
+            vf in 0.0f64..=1.0, rec in 0.0f64..12.0, g in -0.5f64..0.5, d in 0.0f64..=1.0,
+            rate in 0.0f64..5.0, credit in 0.0f64..100.0,
+        ) {
+            let yaml = format!(
+                "{}tariffs: {{changes: [{{importer: USA, rate: {rate}, from: 2026-03}}]}}\n\
+                 demand: [{{importers: all, extra_growth: {g}, from: 2026-01}}]\n\
+                 export_controls: [{{importers: [DEU], from: 2026-05, to: 2026-08, volume_factor: {vf}, recovery_months: {rec}}}]\n\
+                 diversion: [{{from: USA, to: {{DEU: {d}}}}}]\n\
+                 capacity: [{{name: p, country: USA, tonnes_per_year: 900, start: 2026-01}}]\n\
+                 production_credits: [{{country: USA, usd_per_kg: {credit}, from: 2026-06}}]\n",
+                head(0.7, 0.9, 6.0)
+            );
+            let c = Case::run(&yaml);
+            for v in c.result.imports.iter().chain(&c.result.value).chain(&c.result.revenue).chain(&c.result.credit_cost) {
+                prop_assert!(v.is_finite() && *v >= 0.0, "{v}");
+            }
+            let plain = Case::run(HEAD);
+            prop_assert!(plain.result.imports.iter().all(|v| (v - 100.0).abs() < 1e-12));
+        }
+    }
+}
