@@ -85,7 +85,7 @@ pub enum DataError {
     /// One or more rows are invalid; every one found is listed.
     #[error("{}", render_problems(problems, *total))]
     Invalid {
-        /// The problems, in file order (at most [`MAX_LISTED_PROBLEMS`]).
+        /// The problems, in file order (the first 50).
         problems: Vec<Problem>,
         /// How many problems there were in all.
         total: usize,
