@@ -2,17 +2,21 @@
 //! programs.
 
 mod atomic;
+mod charts;
 mod describe;
 mod fit;
 mod forecast;
+mod html;
 mod number;
 mod run;
 mod table;
 
 pub use atomic::{WriteError, write_atomic};
+pub use charts::{Chart, History, MAJOR_IMPORTERS, ObservedSeries, charts, history};
 pub use describe::{describe_csv, describe_table};
 pub use fit::{fit_table, residual_table};
 pub use forecast::{forecast_csv, forecast_json, forecast_table};
+pub use html::{escape_html, report_html};
 pub use number::{UNAVAILABLE, fmt_pct, fmt_tonnes, thousands};
 pub use run::{projections_csv, run_table, scenarios_json};
 pub use table::{Align, Table};
@@ -30,6 +34,9 @@ pub enum ReportError {
     /// An output file could not be written.
     #[error(transparent)]
     Write(#[from] WriteError),
+    /// A chart could not be drawn.
+    #[error("cannot draw a chart: {0}")]
+    Chart(String),
 }
 
 impl ReportError {
