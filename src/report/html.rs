@@ -29,6 +29,7 @@ table.kv th{width:16em;background:none}
 figure{margin:1.2em 0 2em}
 figure svg{max-width:100%;height:auto;display:block;border:1px solid #eee}
 figcaption{font-size:0.88em;color:#444;margin-top:0.4em}
+td code{white-space:nowrap}
 code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:0.92em}
 .note{font-size:0.88em;color:#555}
 ";
@@ -301,7 +302,7 @@ fn key_tables(h: &mut String, run: &RunResult) {
             h,
             "<h3>Cumulative imports over the projection by importer, tonnes (mean)</h3>\n\
              <p class=\"note\">WORLD and the {} largest importers by baseline; \
-             the last row is the reference scenario <code>{}</code>.</p>",
+             the reference scenario <code>{}</code> is in bold.</p>",
             majors.len().saturating_sub(1),
             escape_html(&r.name)
         );

@@ -74,7 +74,8 @@ pub(super) fn compare_chart(run: &RunResult, majors: &[usize]) -> Result<Chart, 
                 .y_labels(6)
                 .y_label_formatter(&|v| thousands(*v, 0))
                 .y_desc("t per year")
-                .light_line_style(RGBColor(238, 238, 238))
+                .max_light_lines(1)
+                .light_line_style(RGBColor(246, 246, 246))
                 .label_style(("sans-serif", 12))
                 .draw()
                 .map_err(chart_err)?;

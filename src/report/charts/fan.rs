@@ -58,11 +58,11 @@ pub(super) fn fan_chart(
         .max(1.0)
         * 1.08;
 
-    let source = history
-        .series
-        .is_empty()
-        .then(|| "no observed history (data not available)".to_string())
-        .unwrap_or_else(|| format!("observed: China customs via {}", history.source));
+    let source = if history.series.is_empty() {
+        "no observed history (data not available)".to_string()
+    } else {
+        format!("observed: China customs via {}", history.source)
+    };
     let headline = format!("{name}: imports of rare-earth magnets from China, t/month");
     let subtitle = format!(
         "{source}; projections by scenario from {}: mean and p05–p95 band ({})",
@@ -88,7 +88,8 @@ pub(super) fn fan_chart(
             .y_label_formatter(&|v| thousands(*v, 0))
             .y_desc("t per month")
             .x_desc("month")
-            .light_line_style(RGBColor(235, 235, 235))
+            .max_light_lines(1)
+            .light_line_style(RGBColor(246, 246, 246))
             .label_style(("sans-serif", 14))
             .draw()
             .map_err(chart_err)?;

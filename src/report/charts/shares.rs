@@ -95,7 +95,8 @@ pub(super) fn shares_chart(
             .x_label_formatter(&year_label)
             .y_label_formatter(&|v| format!("{v:.0}%"))
             .y_desc("share of WORLD")
-            .light_line_style(RGBColor(235, 235, 235))
+            .max_light_lines(1)
+            .light_line_style(RGBColor(246, 246, 246))
             .label_style(("sans-serif", 14))
             .draw()
             .map_err(chart_err)?;
