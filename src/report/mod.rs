@@ -1,5 +1,5 @@
-//! The report stage: turning results into tables, CSV and JSON for people and
-//! programs.
+//! The report stage: turning results into tables, CSV, JSON, SVG charts and a
+//! self-contained HTML page for people and programs.
 
 mod atomic;
 mod charts;

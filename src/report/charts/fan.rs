@@ -61,7 +61,7 @@ pub(super) fn fan_chart(
     let source = if history.series.is_empty() {
         "no observed history (data not available)".to_string()
     } else {
-        format!("observed: China customs via {}", history.source)
+        format!("observed: {}", history.source)
     };
     let headline = format!("{name}: imports of rare-earth magnets from China, t/month");
     let subtitle = format!(
@@ -120,7 +120,7 @@ pub(super) fn fan_chart(
                     .map(|(t, v)| (at(t), *v)),
             );
             chart
-                .draw_series(std::iter::once(Polygon::new(band, colour.mix(0.10))))
+                .draw_series(std::iter::once(Polygon::new(band, colour.mix(0.08))))
                 .map_err(chart_err)?;
         }
         for (i, s) in run.scenarios.iter().enumerate() {

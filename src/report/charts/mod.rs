@@ -153,9 +153,17 @@ fn scenario_colour(run: &RunResult, index: usize) -> RGBColor {
     PALETTE[before % PALETTE.len()]
 }
 
-/// The colour of the `i`-th of several series that are not scenarios.
+/// The colour of the `i`-th of several series that are not scenarios: the
+/// palette, then grey and darker shades of it.
 fn series_colour(i: usize) -> RGBColor {
-    PALETTE[i % PALETTE.len()]
+    let n = PALETTE.len() + 1;
+    let base = match i % n {
+        k if k < PALETTE.len() => PALETTE[k],
+        _ => RGBColor(110, 110, 110),
+    };
+    let shade = 0.6_f64.powi((i / n) as i32);
+    let dim = |c: u8| (f64::from(c) * shade).round() as u8;
+    RGBColor(dim(base.0), dim(base.1), dim(base.2))
 }
 
 /// Plotters' errors as report errors.

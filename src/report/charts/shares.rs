@@ -64,14 +64,14 @@ pub(super) fn shares_chart(
         .chain(observed.iter().flatten().map(|p| p.1))
         .fold(0.0_f64, f64::max)
         .clamp(1.0, 100.0)
-        * 1.1;
+        * 1.5;
     let headline = "Shares of WORLD imports of rare-earth magnets from China, %";
     let subtitle = format!(
         "points: observed calendar years ({}); lines: mean of scenario `{}` from {} (groups include their members)",
         if history.series.is_empty() {
             "no data available".to_string()
         } else {
-            format!("China customs via {}", history.source)
+            history.source.clone()
         },
         s.name,
         run.first_month
@@ -86,7 +86,6 @@ pub(super) fn shares_chart(
             .margin(12)
             .x_label_area_size(36)
             .y_label_area_size(60)
-            .right_y_label_area_size(10)
             .build_cartesian_2d(start..end, 0.0..top)
             .map_err(chart_err)?;
         chart
@@ -118,7 +117,7 @@ pub(super) fn shares_chart(
         }
         chart
             .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
+            .position(SeriesLabelPosition::UpperLeft)
             .background_style(WHITE.mix(0.85))
             .border_style(RGBColor(180, 180, 180))
             .label_font(("sans-serif", 13))
