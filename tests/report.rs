@@ -362,3 +362,20 @@ fn chromium_renders_a_page_that_is_not_blank() {
         .count();
     assert!(dark * 1000 > total, "only {dark} dark pixels: no text?");
 }
+
+#[test]
+fn without_data_or_a_baseline_scenario_the_report_still_renders() {
+    let f = fixture();
+    let mut run = f.run.clone();
+    // Only the last two scenarios, neither called `baseline`.
+    run.scenarios.drain(..run.scenarios.len() - 2);
+    let charts = report::charts(&run, &report::History::default()).unwrap();
+    assert_eq!(charts.len(), 1 + report::MAJOR_IMPORTERS + 2);
+    let html = report::report_html(&run, &f.scenarios, &f.panel, None, &charts);
+    check_well_formed(&html);
+    assert!(html.contains("not shown: the data file could not be read"));
+    assert!(charts[0].title.contains("no observed history"));
+    for s in &run.scenarios {
+        assert!(html.contains(&s.name));
+    }
+}
