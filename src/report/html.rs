@@ -271,32 +271,13 @@ fn key_tables(h: &mut String, run: &RunResult) {
     let cum = |s: &ScenarioResult, o: usize| -> f64 {
         s.mean[o * s.months..(o + 1) * s.months].iter().sum()
     };
-    if let Some(world) = run.outputs.iter().position(|i| *i == Importer::World) {
-        h.push_str("<h3>WORLD imports from China by scenario, tonnes per year (mean)</h3>\n");
-        let mut cols: Vec<&str> = vec!["scenario"];
-        cols.extend(heads.iter().map(|(s, _)| s.as_str()));
-        cols.extend(["cumulative", "vs reference"]);
-        let rows: Vec<Vec<String>> = run
-            .scenarios
-            .iter()
-            .map(|s| {
-                let mut row = vec![format!("<code>{}</code>", escape_html(&s.name))];
-                row.extend(heads.iter().map(|(_, r)| {
-                    sum(&s.mean, world * s.months, r, s.months)
-                        .map_or_else(String::new, |v| thousands(v, 0))
-                }));
-                let c = cum(s, world);
-                row.push(thousands(c, 0));
-                row.push(match reference.map(|r| cum(r, world)) {
-                    Some(r) if r > 0.0 => format!("{:+.1}%", (c / r - 1.0) * 100.0),
-                    _ => String::new(),
-                });
-                row
-            })
-            .collect();
-        table(h, &cols, 1, &rows, reference.map(|r| r.name.as_str()));
-    }
     let majors = major_outputs(run, MAJOR_IMPORTERS);
+    if let Some(&world) = majors
+        .first()
+        .filter(|&&o| run.outputs[o] == Importer::World)
+    {
+        yearly_table(h, run, world, &heads);
+    }
     if let Some(r) = reference {
         let _ = writeln!(
             h,
@@ -320,7 +301,53 @@ fn key_tables(h: &mut String, run: &RunResult) {
         })
         .collect();
     table(h, &cols, 1, &rows, reference.map(|r| r.name.as_str()));
+    for &o in majors
+        .iter()
+        .filter(|&&o| run.outputs[o] != Importer::World)
+    {
+        yearly_table(h, run, o, &heads);
+    }
     h.push_str("</section>\n");
+}
+
+/// Output `o`'s imports by scenario and year, with the cumulative total and
+/// its difference from the reference scenario.
+fn yearly_table(
+    h: &mut String,
+    run: &RunResult,
+    o: usize,
+    heads: &[(String, std::ops::Range<usize>)],
+) {
+    let reference = reference(run);
+    let cum = |s: &ScenarioResult| -> f64 { s.mean[o * s.months..(o + 1) * s.months].iter().sum() };
+    let _ = writeln!(
+        h,
+        "<h3 id=\"key-{}\">{} imports from China by scenario, tonnes per year (mean)</h3>",
+        escape_html(run.outputs[o].code()),
+        escape_html(&label(run.outputs[o]))
+    );
+    let mut cols: Vec<&str> = vec!["scenario"];
+    cols.extend(heads.iter().map(|(s, _)| s.as_str()));
+    cols.extend(["cumulative", "vs reference"]);
+    let rows: Vec<Vec<String>> = run
+        .scenarios
+        .iter()
+        .map(|s| {
+            let mut row = vec![format!("<code>{}</code>", escape_html(&s.name))];
+            row.extend(heads.iter().map(|(_, r)| {
+                sum(&s.mean, o * s.months, r, s.months)
+                    .map_or_else(String::new, |v| thousands(v, 0))
+            }));
+            let c = cum(s);
+            row.push(thousands(c, 0));
+            row.push(match reference.map(cum) {
+                Some(r) if r > 0.0 => format!("{:+.1}%", (c / r - 1.0) * 100.0),
+                _ => String::new(),
+            });
+            row
+        })
+        .collect();
+    table(h, &cols, 1, &rows, reference.map(|r| r.name.as_str()));
 }
 
 fn money_tables(h: &mut String, run: &RunResult) {
