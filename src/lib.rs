@@ -8,7 +8,8 @@
 //! * [`model`]: the trend families and their least-squares fits (`regress`);
 //! * [`forecast`]: the baseline panel: fits to span observations, shares of
 //!   WORLD, coherent sample paths and forecasts (`fit`, `forecast`);
-//! * [`report`]: tables and files for people and programs.
+//! * [`report`]: tables, files, SVG charts and the HTML report for people and
+//!   programs.
 //!
 //! The `magcast` binary is a thin command line over these modules.
 

@@ -1,5 +1,6 @@
 //! `magcast run`: every scenario against the baseline, in parallel, with Monte
-//! Carlo uncertainty; writes `OUT/projections.csv` and `OUT/scenarios.json`.
+//! Carlo uncertainty; writes `OUT/projections.csv`, `OUT/scenarios.json`,
+//! `OUT/charts/*.svg` and `OUT/report.html`.
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
@@ -11,6 +12,7 @@ use super::data_args::DataArgs;
 use super::fit::ConfigArg;
 use super::forecast::{ModelsArg, read_models};
 use super::{ExitStatus, print};
+use magcast::data::Observations;
 use magcast::engine::{self, RunOptions};
 use magcast::scenario::{self, ValidationContext};
 use magcast::{forecast, report};
@@ -59,11 +61,13 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitStatus> {
         args.inputs.clone()
     };
     // Scenarios are checked before the (slower) fit, so a bad file fails at once.
-    let (panel, scenarios) = match &args.models.path {
+    let (panel, scenarios, obs) = match &args.models.path {
         Some(path) => {
             let panel = read_models(path)?;
             let scenarios = scenario::load(&inputs, context(panel.last_observed))?;
-            (panel, scenarios)
+            // The observed history in the charts and report: the data file
+            // (by default the bundled one), if it can be read.
+            (panel, scenarios, args.data.load().ok())
         }
         None => {
             let obs = args.data.load()?;
@@ -72,7 +76,8 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitStatus> {
                 .map(|r| r.end())
                 .ok_or_else(|| anyhow::anyhow!("the data have no observations"))?;
             let scenarios = scenario::load(&inputs, context(last))?;
-            (forecast::fit_panel(&obs, &args.config.load()?)?, scenarios)
+            let panel = forecast::fit_panel(&obs, &args.config.load()?)?;
+            (panel, scenarios, Some(obs))
         }
     };
     let total: u64 = scenarios
@@ -93,9 +98,9 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitStatus> {
         &|n| bar.inc(n),
     )?;
     bar.finish_and_clear();
-    write_outputs(&args.out, &result, &scenarios, &panel)?;
+    write_outputs(&args.out, &result, &scenarios, &panel, obs.as_ref())?;
     print(&format!(
-        "{}\nWrote projections.csv, summary.csv, iamc.csv and scenarios.json to {}\n",
+        "{}\nWrote projections.csv, summary.csv, iamc.csv, scenarios.json, report.html and charts/*.svg to {}\n",
         report::run_table(&result),
         args.out.display()
     ))?;
@@ -129,6 +134,7 @@ fn write_outputs(
     result: &engine::RunResult,
     scenarios: &[scenario::Scenario],
     panel: &forecast::FittedPanel,
+    obs: Option<&Observations>,
 ) -> anyhow::Result<()> {
     let mut projections = Vec::new();
     report::projections_csv(result, &mut projections)?;
@@ -138,13 +144,21 @@ fn write_outputs(
     report::summary_csv(&rows, &mut summary)?;
     let mut iamc = Vec::new();
     report::iamc_csv(&report::summary_series(&rows), &mut iamc)?;
-    std::fs::create_dir_all(out).map_err(|source| report::WriteError {
-        path: out.to_path_buf(),
+    let history = obs.map_or_else(report::History::default, |o| report::history(o, result));
+    let charts = report::charts(result, &history)?;
+    let html = report::report_html(result, scenarios, panel, obs, &charts);
+    let charts_dir = out.join("charts");
+    std::fs::create_dir_all(&charts_dir).map_err(|source| report::WriteError {
+        path: charts_dir.clone(),
         source,
     })?;
     report::write_atomic(&out.join("projections.csv"), &projections)?;
     report::write_atomic(&out.join("scenarios.json"), json.as_bytes())?;
     report::write_atomic(&out.join("summary.csv"), &summary)?;
     report::write_atomic(&out.join("iamc.csv"), &iamc)?;
+    for chart in &charts {
+        report::write_atomic(&charts_dir.join(&chart.file_name), chart.svg.as_bytes())?;
+    }
+    report::write_atomic(&out.join("report.html"), html.as_bytes())?;
     Ok(())
 }

@@ -1,11 +1,13 @@
-//! The report stage: turning results into tables, CSV and JSON for people and
-//! programs.
+//! The report stage: turning results into tables, CSV, JSON, SVG charts and a
+//! self-contained HTML page for people and programs.
 
 mod atomic;
+mod charts;
 mod compare;
 mod describe;
 mod fit;
 mod forecast;
+mod html;
 mod iamc;
 mod number;
 mod run;
@@ -13,12 +15,14 @@ mod summary;
 mod table;
 
 pub use atomic::{WriteError, write_atomic};
+pub use charts::{Chart, History, MAJOR_IMPORTERS, ObservedSeries, charts, history};
 pub use compare::{
     CompareOptions, CompareRow, Comparison, Ranking, compare, compare_csv, compare_table,
 };
 pub use describe::{describe_csv, describe_table};
 pub use fit::{fit_table, residual_table};
 pub use forecast::{forecast_csv, forecast_json, forecast_table};
+pub use html::{escape_html, report_html};
 pub use iamc::{
     IMPORTS, IamcSeries, comparison_series, iamc_csv, model_name, read_iamc, summary_series,
 };
@@ -53,6 +57,9 @@ pub enum ReportError {
     /// A request that the outputs cannot answer (unknown scenario, empty filter).
     #[error("{0}")]
     Request(String),
+    /// A chart could not be drawn.
+    #[error("cannot draw a chart: {0}")]
+    Chart(String),
 }
 
 impl ReportError {
