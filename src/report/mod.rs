@@ -2,6 +2,7 @@
 //! programs.
 
 mod atomic;
+mod backtest;
 mod describe;
 mod fit;
 mod forecast;
@@ -10,6 +11,7 @@ mod run;
 mod table;
 
 pub use atomic::{WriteError, write_atomic};
+pub use backtest::{DETAILS_HEADER, backtest_csv, backtest_table, details_csv};
 pub use describe::{describe_csv, describe_table};
 pub use fit::{fit_table, residual_table};
 pub use forecast::{forecast_csv, forecast_json, forecast_table};
