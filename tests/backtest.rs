@@ -1,6 +1,7 @@
 //! Backtests: every metric against hand-computed values, the leaderboard
 //! recomputed from its details file, benchmarks beaten on a synthetic
-//! trend-plus-season series, determinism, and the command's exit codes.
+//! trend-plus-season series, the same numbers on any number of threads, and
+//! the command's exit codes.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -222,20 +223,29 @@ fn best_trend_beats_the_benchmarks_on_trend_plus_season() {
 }
 
 #[test]
-fn same_seed_same_numbers() {
+fn same_numbers_on_one_thread_and_on_two() {
     let request = BacktestRequest {
-        variants: vec![Variant::SeasonalNaive, Variant::parse("linear").unwrap()],
+        variants: vec![
+            Variant::SeasonalNaive,
+            Variant::parse("linear").unwrap(),
+            Variant::Auto,
+        ],
         windows: 2,
         paths: 50,
         ..BacktestRequest::default()
     };
     let obs = bundled();
-    let a = backtest(&obs, &request).unwrap();
-    let b = backtest(&obs, &request).unwrap();
-    assert_eq!(
-        magcast::report::details_csv(&a.details),
-        magcast::report::details_csv(&b.details)
-    );
+    let on = |threads: usize| {
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap();
+        let bt = pool.install(|| backtest(&obs, &request)).unwrap();
+        magcast::report::details_csv(&bt.details)
+    };
+    let one = on(1);
+    assert!(one.lines().count() > 1);
+    assert_eq!(one, on(2));
 }
 
 #[test]
