@@ -20,6 +20,9 @@ pub enum Error {
     /// Scenario files have problems.
     #[error(transparent)]
     Scenario(#[from] crate::scenario::ScenarioError),
+    /// A backtest could not be run.
+    #[error(transparent)]
+    Backtest(#[from] crate::backtest::BacktestError),
     /// Writing an output failed.
     #[error(transparent)]
     Report(#[from] crate::report::ReportError),
@@ -38,6 +41,7 @@ impl Error {
             Error::Forecast(e) => e.is_bad_input(),
             Error::Scenario(e) => e.is_bad_input(),
             Error::Report(e) => e.is_bad_input(),
+            Error::Backtest(e) => e.is_bad_input(),
         }
     }
 }
@@ -58,6 +62,9 @@ pub fn classify(error: &(dyn std::error::Error + 'static)) -> Option<bool> {
         return Some(e.is_bad_input());
     }
     if let Some(e) = error.downcast_ref::<crate::scenario::ScenarioError>() {
+        return Some(e.is_bad_input());
+    }
+    if let Some(e) = error.downcast_ref::<crate::backtest::BacktestError>() {
         return Some(e.is_bad_input());
     }
     if let Some(e) = error.downcast_ref::<crate::report::ReportError>() {

@@ -2,6 +2,7 @@
 //! library request and printing the result. Only this module uses clap, anyhow,
 //! stdout and exit codes.
 
+mod backtest;
 mod compare;
 mod data_args;
 mod describe;
@@ -67,6 +68,17 @@ enum Command {
     /// the scenario's name and the draw, so results are identical for any
     /// number of threads.
     Run(run::RunArgs),
+    /// Rolling-origin backtest of every model variant against benchmarks.
+    ///
+    /// At each origin (the last single-month observation minus the horizon, then
+    /// `--step` months further back for each of `--windows`), every variant is
+    /// refitted on the data as they stood then and scored on the single months
+    /// observed in the next `--horizon` months. Variants: naive, seasonal-naive,
+    /// drift, each trend family on its own, and the automatic selection (auto).
+    /// The leaderboard is ranked by MASE (mean over series); MAE, RMSE, MAPE,
+    /// sMAPE, interval coverage, Winkler score and CRPS are pooled over points.
+    /// `--details` writes every point, from which each metric can be recomputed.
+    Backtest(backtest::BacktestArgs),
     /// Compare a finished run's scenarios with a baseline, year by year, and rank
     /// them by imports from China and by tariff revenue (reads OUT/summary.csv).
     Compare(compare::CompareArgs),
@@ -119,6 +131,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitStatus> {
         Command::Fit(a) => fit::fit(a),
         Command::Forecast(a) => forecast::forecast(a),
         Command::Run(a) => run::run(a),
+        Command::Backtest(a) => backtest::backtest(a),
         Command::Validate(a) => validate::validate(a),
         Command::Compare(a) => compare::compare(a),
         Command::Schema(a) => schema::schema(a),

@@ -95,9 +95,20 @@ impl Observations {
     /// The observations whose span ends by `last`: the data as they stood then,
     /// for holdout checks and backtests.
     pub fn until(&self, last: Month) -> Observations {
+        self.keep(|o| o.span.end() <= last)
+    }
+
+    /// The observations of the given importers only (e.g. one series and WORLD,
+    /// for backtests of single series).
+    pub fn only(&self, importers: &[Importer]) -> Observations {
+        self.keep(|o| importers.contains(&o.importer))
+    }
+
+    /// The observations for which `wanted` holds, with their lines and metadata.
+    fn keep(&self, wanted: impl Fn(&Observation) -> bool) -> Observations {
         let width = self.metadata_columns.len();
         let keep: Vec<usize> = (0..self.rows.len())
-            .filter(|&i| self.rows[i].span.end() <= last)
+            .filter(|&i| wanted(&self.rows[i]))
             .collect();
         Observations {
             source: self.source.clone(),

@@ -2,6 +2,7 @@
 //! self-contained HTML page for people and programs.
 
 mod atomic;
+mod backtest;
 mod charts;
 mod compare;
 mod describe;
@@ -15,6 +16,7 @@ mod summary;
 mod table;
 
 pub use atomic::{WriteError, write_atomic};
+pub use backtest::{DETAILS_HEADER, backtest_csv, backtest_table, details_csv};
 pub use charts::{Chart, History, MAJOR_IMPORTERS, ObservedSeries, charts, history};
 pub use compare::{
     CompareOptions, CompareRow, Comparison, Ranking, compare, compare_csv, compare_table,
