@@ -193,6 +193,7 @@ fn comtrade(view: ComtradeView) -> Observations {
         Path::new("tests/fixtures/comtrade_850511.csv"),
         LoadOptions {
             comtrade_view: view,
+            ..LoadOptions::default()
         },
     )
     .unwrap()
@@ -447,4 +448,30 @@ proptest! {
 fn crlf_files_report_exact_lines() {
     let text = "period,importer,tonnes\r\n2025,USA,1\r\n2024,USA,2\r\n2023,USA,x\r\n";
     refused(text, &["in.csv:4:3: column `tonnes`"]);
+}
+
+#[test]
+fn files_past_the_row_limit_are_refused_cleanly() {
+    let mut text = String::from("period,importer,tonnes\n");
+    for i in 0..100 {
+        text.push_str(&format!("{},USA,{i}\n", 1950 + i));
+    }
+    let options = LoadOptions {
+        max_rows: Some(50),
+        ..LoadOptions::default()
+    };
+    let err = data::load_from_bytes(Path::new("big.csv"), text.clone().into_bytes(), options)
+        .unwrap_err();
+    assert!(err.is_bad_input());
+    assert!(
+        err.to_string().contains("big.csv: more than 50 data rows"),
+        "{err}"
+    );
+    let ok = data::load_from_bytes(
+        Path::new("big.csv"),
+        text.into_bytes(),
+        LoadOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(ok.len(), 100);
 }

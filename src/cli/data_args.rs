@@ -36,6 +36,12 @@ impl DataArgs {
             ViewArg::Exports => ComtradeView::ChinaExports,
             ViewArg::Mirror => ComtradeView::PartnerImports,
         };
-        data::load_with(&self.data, LoadOptions { comtrade_view })
+        data::load_with(
+            &self.data,
+            LoadOptions {
+                comtrade_view,
+                max_rows: None,
+            },
+        )
     }
 }

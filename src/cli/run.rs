@@ -50,10 +50,13 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitStatus> {
             .num_threads(t.max(1))
             .build_global()?;
     }
-    if args.draws == Some(0) {
-        anyhow::bail!(magcast::forecast::ForecastError::Request(
-            "--draws must be at least 1".into()
-        ));
+    if let Some(d) = args.draws
+        && (d == 0 || d as u64 > scenario::MAX_DRAWS)
+    {
+        anyhow::bail!(magcast::forecast::ForecastError::Request(format!(
+            "--draws must be between 1 and {}, not {d}",
+            scenario::MAX_DRAWS
+        )));
     }
     let inputs = if args.inputs.is_empty() {
         vec![PathBuf::from(scenario::BUNDLED_SCENARIOS)]

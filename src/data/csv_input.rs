@@ -16,6 +16,7 @@ pub(crate) struct CsvInput {
     path: PathBuf,
     reader: csv::Reader<Box<dyn Read>>,
     header: Vec<String>,
+    max_rows: usize,
 }
 
 /// One data row, with what is needed to report a problem at any of its fields.
@@ -89,7 +90,14 @@ impl CsvInput {
             path: path.to_path_buf(),
             reader,
             header,
+            max_rows: MAX_ROWS,
         })
+    }
+
+    /// Refuses files with more than `max_rows` data rows.
+    pub(crate) fn limit(mut self, max_rows: usize) -> CsvInput {
+        self.max_rows = max_rows;
+        self
     }
 
     /// The header's column names, trimmed, in file order.
@@ -142,10 +150,10 @@ impl CsvInput {
                 continue;
             }
             rows += 1;
-            if rows > MAX_ROWS {
+            if rows > self.max_rows {
                 return Err(DataError::TooLarge {
                     path: self.path.clone(),
-                    limit: MAX_ROWS,
+                    limit: self.max_rows,
                 });
             }
             let line = record.position().map_or(0, |p| p.line());

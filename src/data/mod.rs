@@ -38,6 +38,9 @@ pub const BUNDLED_DATA: &str = "data/magnet_exports.csv";
 pub struct LoadOptions {
     /// For UN Comtrade downloads: which side of the trade to read.
     pub comtrade_view: ComtradeView,
+    /// Most data rows accepted (default [`MAX_ROWS`]); a larger file is refused
+    /// with a clear error instead of exhausting memory.
+    pub max_rows: Option<usize>,
 }
 
 /// Loads observations from `path`, recognising the format from its header: the
@@ -80,6 +83,7 @@ pub fn load_from_bytes(
 }
 
 fn read(input: csv_input::CsvInput, options: LoadOptions) -> Result<Observations, DataError> {
+    let input = input.limit(options.max_rows.unwrap_or(MAX_ROWS));
     if comtrade::is_comtrade_header(input.header()) {
         comtrade::read_comtrade(input, options.comtrade_view)
     } else {

@@ -19,13 +19,16 @@ pub use checked::{
     TariffChange, defaults,
 };
 pub use param::{Param, Range};
-pub use resolve::{ResolvedSpec, ScenarioFile, expand_inputs, parse_key, read_file, resolve};
+pub use resolve::{
+    MAX_VARIANTS, ResolvedSpec, ScenarioFile, expand_inputs, parse_key, read_file, read_text,
+    resolve,
+};
 pub use spec::{
     AssumptionsSpec, CreditSpec, DemandSpec, Distribution, DiversionSpec, ExportControlSpec,
     ParamSpec, PlantSpec, PriceSpec, RampCurve, ScenarioSpec, TargetsSpec, TariffChangeSpec,
     TariffsSpec,
 };
-pub use validate::{ValidationContext, check};
+pub use validate::{MAX_DRAWS, ValidationContext, check};
 
 use crate::yaml::{ConfigProblem, render_problems};
 

@@ -11,6 +11,10 @@ use yaml_serde::{Mapping, Value};
 use super::spec::{ParamSpec, ScenarioSpec};
 use crate::yaml::{ConfigProblem, KeyPath, KeyStep, YamlSource};
 
+/// Most variants one sweep may make (a million draws each would already be a
+/// long run); more is refused rather than exhausting memory.
+pub const MAX_VARIANTS: usize = 100_000;
+
 /// One scenario file as read: its text, its YAML tree and its typed spec.
 #[derive(Debug, Clone)]
 pub struct ScenarioFile {
@@ -64,6 +68,24 @@ impl ResolvedSpec {
 /// # Errors
 /// The problems found: unreadable, empty, not YAML, wrong types, unknown keys.
 pub fn read_file(path: &Path) -> Result<ScenarioFile, Vec<ConfigProblem>> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        vec![ConfigProblem {
+            path: path.to_path_buf(),
+            line: 0,
+            column: 0,
+            key: String::new(),
+            message: format!("cannot read the file: {e}"),
+        }]
+    })?;
+    read_text(path, text)
+}
+
+/// [`read_file`] for text already in memory; `path` names it in messages and
+/// is where `extends` looks for parents.
+///
+/// # Errors
+/// As [`read_file`].
+pub fn read_text(path: &Path, text: String) -> Result<ScenarioFile, Vec<ConfigProblem>> {
     let located = |message: String| ConfigProblem {
         path: path.to_path_buf(),
         line: 0,
@@ -71,8 +93,6 @@ pub fn read_file(path: &Path) -> Result<ScenarioFile, Vec<ConfigProblem>> {
         key: String::new(),
         message,
     };
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| vec![located(format!("cannot read the file: {e}"))])?;
     if text.trim().is_empty() {
         return Err(vec![located("the file is empty".into())]);
     }
@@ -284,13 +304,24 @@ fn expand_sweep(
     if !problems.is_empty() {
         return Err(problems);
     }
+    let total = axes
+        .iter()
+        .try_fold(1usize, |acc, (_, _, v)| acc.checked_mul(v.len()))
+        .filter(|&n| n <= MAX_VARIANTS);
+    let Some(total) = total else {
+        return Err(vec![file.source.problem(
+            &KeyPath::default().key("sweep"),
+            format!(
+                "the sweep makes more than {MAX_VARIANTS} variants; split it into several files"
+            ),
+        )]);
+    };
     let short: Vec<String> = axes.iter().map(|(k, _, _)| short_key(k)).collect();
     let unique = short
         .iter()
         .collect::<std::collections::BTreeSet<_>>()
         .len()
         == short.len();
-    let total: usize = axes.iter().map(|(_, _, v)| v.len()).product();
     let mut out = Vec::with_capacity(total);
     for combo in 0..total {
         let mut value = merged.clone();

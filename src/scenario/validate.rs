@@ -11,6 +11,10 @@ use super::spec::{ParamSpec, RampCurve, TargetsSpec};
 use crate::data::{Importer, Month};
 use crate::yaml::{ConfigProblem, KeyPath};
 
+/// Most Monte Carlo draws of one scenario: every draw of a scenario in flight is
+/// held for its percentiles (4 bytes a series-month), so this bounds memory.
+pub const MAX_DRAWS: u64 = 100_000;
+
 /// What validation needs to know about the run.
 #[derive(Debug, Clone, Copy)]
 pub struct ValidationContext {
@@ -161,10 +165,10 @@ pub fn check(
         );
     }
     let draws = spec.draws.unwrap_or(defaults::DRAWS);
-    if draws == 0 || draws > 1_000_000 {
+    if draws == 0 || draws > MAX_DRAWS {
         c.problem(
             &root.key("draws"),
-            format!("draws must be between 1 and 1,000,000, not {draws}"),
+            format!("draws must be between 1 and {MAX_DRAWS}, not {draws}"),
         );
     }
     let a = spec.assumptions.clone().unwrap_or_default();
