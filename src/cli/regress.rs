@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use anyhow::Context;
 use clap::{Args, ValueEnum};
 use ndarray::{Array1, Array2};
 use serde::Serialize;
@@ -96,7 +97,15 @@ pub(crate) fn regress(args: RegressArgs) -> anyhow::Result<ExitStatus> {
     let x = Array2::from_shape_fn((n, k), |(i, j)| cols.values[j + 1][i]);
     let fit = params
         .fit(x.view(), y.view())
-        .map_err(magcast::Error::from)?;
+        .map_err(magcast::Error::from)
+        .with_context(|| {
+            format!(
+                "{}: cannot fit `{}` to {} of {n} row(s)",
+                args.data.display(),
+                args.model,
+                args.y
+            )
+        })?;
     match args.format {
         RegressFormat::Json => {
             let report = report(&fit, &args);

@@ -16,11 +16,18 @@ pub struct WriteError {
 }
 
 impl WriteError {
-    /// A folder that does not exist or may not be written is the user's to fix.
+    /// A folder that does not exist, is a file, or may not be written is the
+    /// user's to fix.
     pub fn is_bad_input(&self) -> bool {
+        use std::io::ErrorKind as K;
         matches!(
             self.source.kind(),
-            std::io::ErrorKind::NotFound | std::io::ErrorKind::PermissionDenied
+            K::NotFound
+                | K::PermissionDenied
+                | K::NotADirectory
+                | K::IsADirectory
+                | K::ReadOnlyFilesystem
+                | K::AlreadyExists
         )
     }
 }

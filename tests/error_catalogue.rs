@@ -1,0 +1,582 @@
+//! The error catalogue: every class of bad input of every command exits with
+//! code 2, prints nothing on stdout, and names the file, line and key (or the
+//! flag) in one message on stderr. Each entry is (what, files to create, args,
+//! what stderr must say); `{dir}` in args and expectations is the entry's
+//! temporary folder.
+
+use std::path::Path;
+use std::process::Command;
+
+const H: &str = "period,importer,tonnes\n";
+
+struct Entry {
+    what: &'static str,
+    files: Vec<(&'static str, Vec<u8>)>,
+    args: Vec<&'static str>,
+    expect: Vec<&'static str>,
+}
+
+fn entry(
+    what: &'static str,
+    files: &[(&'static str, &str)],
+    args: &[&'static str],
+    expect: &[&'static str],
+) -> Entry {
+    Entry {
+        what,
+        files: files
+            .iter()
+            .map(|(n, t)| (*n, t.as_bytes().to_vec()))
+            .collect(),
+        args: args.to_vec(),
+        expect: expect.to_vec(),
+    }
+}
+
+fn data_entries() -> Vec<Entry> {
+    let bad = |what: &'static str, body: &str, expect: &'static str| Entry {
+        what,
+        files: vec![("d.csv", format!("{H}{body}").into_bytes())],
+        args: vec!["describe", "--data", "{dir}/d.csv"],
+        expect: vec!["d.csv:", expect],
+    };
+    let mut v = vec![
+        entry(
+            "missing column",
+            &[("d.csv", "period,importer\n2025,USA\n")],
+            &["describe", "--data", "{dir}/d.csv"],
+            &["d.csv:1: missing required column `tonnes`"],
+        ),
+        bad(
+            "non-numeric tonnes",
+            "2025,USA,lots\n",
+            "d.csv:2:3: column `tonnes`: `lots` is not a number",
+        ),
+        bad(
+            "negative tonnes",
+            "2025,USA,-1\n",
+            "d.csv:2:3: column `tonnes`: tonnes is negative",
+        ),
+        bad(
+            "NaN tonnes",
+            "2025,USA,NaN\n",
+            "d.csv:2:3: column `tonnes`: tonnes is NaN",
+        ),
+        bad(
+            "infinite tonnes",
+            "2025,USA,inf\n",
+            "d.csv:2:3: column `tonnes`: tonnes is infinite",
+        ),
+        bad(
+            "malformed period",
+            "2025-14,USA,1\n",
+            "d.csv:2:1: column `period`",
+        ),
+        bad(
+            "span ends before it starts",
+            "2025-06..02,USA,1\n",
+            "d.csv:2:1: column `period`",
+        ),
+        bad(
+            "unknown importer",
+            "2025,XXA,1\n",
+            "d.csv:2:2: column `importer`: unknown importer `XXA`",
+        ),
+        bad(
+            "conflicting duplicate",
+            "2025,USA,1\n2025,USA,2\n",
+            "d.csv:3:3: column `tonnes`: conflicting duplicate",
+        ),
+        bad("short row", "2025,USA\n", "d.csv:2: short row"),
+        entry(
+            "empty file",
+            &[("d.csv", "")],
+            &["describe", "--data", "{dir}/d.csv"],
+            &["d.csv: the file is empty"],
+        ),
+        entry(
+            "header only",
+            &[("d.csv", H)],
+            &["describe", "--data", "{dir}/d.csv"],
+            &["d.csv: the file has a header line but no data rows"],
+        ),
+        entry(
+            "missing file",
+            &[],
+            &["describe", "--data", "{dir}/none.csv"],
+            &["cannot read `", "none.csv`"],
+        ),
+        entry(
+            "a folder as data",
+            &[],
+            &["describe", "--data", "{dir}"],
+            &["cannot read `"],
+        ),
+    ];
+    v.push(Entry {
+        what: "non-UTF-8 bytes",
+        files: vec![(
+            "d.csv",
+            b"period,importer,tonnes,note\n2025,USA,1,\xff\n".to_vec(),
+        )],
+        args: vec!["describe", "--data", "{dir}/d.csv"],
+        expect: vec!["d.csv:2:4: column `note`: not valid UTF-8"],
+    });
+    // The same loader behind every command that reads data.
+    for (what, args) in [
+        ("fit: bad data", vec!["fit", "--data", "{dir}/d.csv"]),
+        (
+            "forecast: bad data",
+            vec!["forecast", "--until", "2030-12", "--data", "{dir}/d.csv"],
+        ),
+        (
+            "run: bad data",
+            vec!["run", "--data", "{dir}/d.csv", "--out", "{dir}/out"],
+        ),
+        (
+            "backtest: bad data",
+            vec!["backtest", "--data", "{dir}/d.csv"],
+        ),
+    ] {
+        v.push(Entry {
+            what,
+            files: vec![("d.csv", format!("{H}2025,USA,-3\n").into_bytes())],
+            args,
+            expect: vec!["d.csv:2:3: column `tonnes`: tonnes is negative"],
+        });
+    }
+    v
+}
+
+fn config_entries() -> Vec<Entry> {
+    let bad = |what: &'static str, yaml: &'static str, expect: &'static str| {
+        entry(
+            what,
+            &[("fit.yaml", yaml)],
+            &["fit", "--config", "{dir}/fit.yaml"],
+            &[expect],
+        )
+    };
+    vec![
+        bad(
+            "fit config: unknown key",
+            "candidate: [linear]\n",
+            "fit.yaml:1:1: unknown field `candidate`",
+        ),
+        bad(
+            "fit config: wrong type",
+            "seasonality: 3\n",
+            "fit.yaml:1:14: `seasonality`",
+        ),
+        bad(
+            "fit config: unknown family",
+            "candidates: [cubic]\n",
+            "fit.yaml:1:14: `candidates[0]`: unknown model `cubic`",
+        ),
+        bad(
+            "fit config: to before from",
+            "interventions: [{name: x, from: 2025-06, to: 2025-01}]\n",
+            "fit.yaml:1:46: `interventions[0].to`",
+        ),
+        bad(
+            "fit config: unknown importer",
+            "pin: {XQZ: linear}\n",
+            "fit.yaml:1:12: `pin.XQZ`",
+        ),
+        bad(
+            "fit config: bad prior",
+            "share_trend_prior_sd: 0\n",
+            "fit.yaml:1:23: `share_trend_prior_sd`",
+        ),
+        bad("fit config: not YAML", "candidates: [linear\n", "fit.yaml:"),
+        entry(
+            "fit config: missing",
+            &[],
+            &["fit", "--config", "{dir}/none.yaml"],
+            &["cannot read `", "none.yaml`"],
+        ),
+    ]
+}
+
+fn scenario_entries() -> Vec<Entry> {
+    let bad = |what: &'static str, yaml: &'static str, expect: &'static str| {
+        entry(
+            what,
+            &[("s.yaml", yaml)],
+            &["validate", "{dir}/s.yaml"],
+            &[expect],
+        )
+    };
+    vec![
+        bad(
+            "scenario: unknown key",
+            "name: s\ntarif: {}\n",
+            "s.yaml:2:1: unknown field `tarif`",
+        ),
+        bad(
+            "scenario: wrong type",
+            "draws: [1]\n",
+            "s.yaml:1:8: `draws`",
+        ),
+        bad(
+            "scenario: negative capacity",
+            "capacity: [{name: p, country: USA, tonnes_per_year: -1, start: 2026-01}]\n",
+            "`capacity[0].tonnes_per_year`: the value -1 is not at least 0",
+        ),
+        bad(
+            "scenario: shares above 1",
+            "diversion: [{from: USA, to: {MEX: 0.8, VNM: 0.8}}]\n",
+            "`diversion[0].to`: the shares add up to 1.6",
+        ),
+        bad(
+            "scenario: to before from",
+            "demand: [{importers: all, extra_growth: 0.1, from: 2027-01, to: 2026-01}]\n",
+            "`demand[0].to`: `to` (2026-01) is before `from` (2027-01)",
+        ),
+        bad(
+            "scenario: unknown importer",
+            "tariffs: {changes: [{importer: QQQ, rate: 0.1, from: 2026-01}]}\n",
+            "`tariffs.changes[0].importer`: `QQQ`",
+        ),
+        bad(
+            "scenario: extends cycle",
+            "extends: s\n",
+            "s.yaml:1:10: `extends`: `extends` makes a cycle: s → s",
+        ),
+        bad(
+            "scenario: unknown parent",
+            "extends: ghost\n",
+            "s.yaml:1:10: `extends`: unknown parent scenario `ghost`",
+        ),
+        bad(
+            "scenario: not YAML",
+            "name: [s\n",
+            "s.yaml:2:1: not valid YAML",
+        ),
+        bad(
+            "scenario: distribution out of range",
+            "assumptions: {pass_through: {uniform: {low: 0.5, high: 1.5}}}\n",
+            "`assumptions.pass_through`: high 1.5 is not between 0 and 1",
+        ),
+        bad(
+            "scenario: sweep too large",
+            "sweep:\n  assumptions.elasticity: [1,2,3,4,5,6,7,8,9,10]\n  assumptions.pass_through: [0,0,0,0,0,0,0,0,0,0]\n  assumptions.adjustment_months: [1,2,3,4,5,6,7,8,9,10]\n  assumptions.price.usd_per_t: [1,2,3,4,5,6,7,8,9,10]\n  assumptions.price.annual_change: [0,0,0,0,0,0,0,0,0,0,0]\n",
+            "`sweep`: the sweep makes more than 100000 variants",
+        ),
+        entry(
+            "scenario: missing file",
+            &[],
+            &["validate", "{dir}/none.yaml"],
+            &["none.yaml", "no such file or folder"],
+        ),
+        entry(
+            "run: scenario problem",
+            &[("s.yaml", "draws: 0\n")],
+            &["run", "{dir}/s.yaml", "--out", "{dir}/out"],
+            &["s.yaml:1:8: `draws`: draws must be between 1 and 100000"],
+        ),
+    ]
+}
+
+fn flag_entries() -> Vec<Entry> {
+    let flag = |what: &'static str, args: &[&'static str], expect: &'static str| {
+        entry(what, &[], args, &[expect])
+    };
+    vec![
+        flag(
+            "unknown command",
+            &["explode"],
+            "unrecognized subcommand 'explode'",
+        ),
+        flag(
+            "describe: bad year",
+            &["describe", "--year", "soon"],
+            "invalid value 'soon' for '--year <YEAR>'",
+        ),
+        flag(
+            "describe: year without data",
+            &["describe", "--year", "1990"],
+            "no observation covers 1990",
+        ),
+        flag(
+            "describe: bad format",
+            &["describe", "--format", "pdf"],
+            "invalid value 'pdf' for '--format <FORMAT>'",
+        ),
+        flag(
+            "forecast: bad month",
+            &["forecast", "--until", "2030-13"],
+            "invalid value '2030-13' for '--until <YYYY-MM>'",
+        ),
+        flag(
+            "forecast: horizon in the past",
+            &["forecast", "--until", "2024-01"],
+            "--until 2024-01 is not after the last observed month 2025-12",
+        ),
+        flag(
+            "forecast: bad level",
+            &["forecast", "--until", "2027-01", "--level", "100"],
+            "interval level 100 is not between 0 and 100",
+        ),
+        flag(
+            "forecast: too few paths",
+            &["forecast", "--until", "2027-01", "--paths", "1"],
+            "at least 2 sample paths are needed",
+        ),
+        flag(
+            "run: zero draws",
+            &["run", "--draws", "0", "--out", "{dir}/out"],
+            "--draws must be between 1 and 100000, not 0",
+        ),
+        flag(
+            "run: too many draws",
+            &["run", "--draws", "5000000", "--out", "{dir}/out"],
+            "--draws must be between 1 and 100000",
+        ),
+        flag(
+            "regress: missing --y",
+            &[
+                "regress", "--data", "x.csv", "--x", "t", "--model", "linear",
+            ],
+            "--y <COL>",
+        ),
+        flag(
+            "compare: bad years",
+            &["compare", "--out", "{dir}", "--years", "next"],
+            "`next` is not a year or a range",
+        ),
+        flag(
+            "compare: not a run folder",
+            &["compare", "--out", "{dir}"],
+            "summary.csv",
+        ),
+        flag(
+            "backtest: zero horizon",
+            &["backtest", "--horizon", "0"],
+            "horizon",
+        ),
+        flag(
+            "backtest: unknown model",
+            &["backtest", "--models", "prophet"],
+            "prophet",
+        ),
+    ]
+}
+
+fn regress_entries() -> Vec<Entry> {
+    let csv = "t,y,label\n1,2.5,a\n2,4.1,b\n3,5.9,c\n4,8.2,d\n";
+    vec![
+        entry(
+            "regress: unknown column",
+            &[("r.csv", csv)],
+            &[
+                "regress",
+                "--data",
+                "{dir}/r.csv",
+                "--y",
+                "y",
+                "--x",
+                "time",
+                "--model",
+                "linear",
+            ],
+            &["time"],
+        ),
+        entry(
+            "regress: non-numeric column",
+            &[("r.csv", csv)],
+            &[
+                "regress",
+                "--data",
+                "{dir}/r.csv",
+                "--y",
+                "y",
+                "--x",
+                "label",
+                "--model",
+                "linear",
+            ],
+            &["r.csv:2", "label"],
+        ),
+        entry(
+            "regress: unknown model",
+            &[("r.csv", csv)],
+            &[
+                "regress",
+                "--data",
+                "{dir}/r.csv",
+                "--y",
+                "y",
+                "--x",
+                "t",
+                "--model",
+                "spline",
+            ],
+            &["spline"],
+        ),
+        entry(
+            "regress: too few rows",
+            &[("r.csv", "t,y\n1,2\n")],
+            &[
+                "regress",
+                "--data",
+                "{dir}/r.csv",
+                "--y",
+                "y",
+                "--x",
+                "t",
+                "--model",
+                "linear",
+            ],
+            &["r.csv"],
+        ),
+        entry(
+            "regress: missing file",
+            &[],
+            &[
+                "regress",
+                "--data",
+                "{dir}/none.csv",
+                "--y",
+                "y",
+                "--x",
+                "t",
+                "--model",
+                "linear",
+            ],
+            &["none.csv"],
+        ),
+    ]
+}
+
+fn output_entries() -> Vec<Entry> {
+    vec![
+        entry(
+            "models: not JSON",
+            &[("m.json", "{oops")],
+            &["forecast", "--until", "2027-01", "--models", "{dir}/m.json"],
+            &["m.json: not a models file written by `magcast fit --out` (line 1, column 2"],
+        ),
+        entry(
+            "models: missing",
+            &[],
+            &[
+                "forecast",
+                "--until",
+                "2027-01",
+                "--models",
+                "{dir}/none.json",
+            ],
+            &["cannot read `", "none.json`"],
+        ),
+        entry(
+            "fit --out into a missing folder",
+            &[],
+            &["fit", "--out", "{dir}/no/such/m.json"],
+            &["cannot write `", "m.json`"],
+        ),
+        entry(
+            "run --out under a file",
+            &[("file", "x")],
+            &["run", "--out", "{dir}/file/out"],
+            &["cannot write `", "file/out"],
+        ),
+    ]
+}
+
+#[test]
+fn every_input_error_exits_2_with_its_location() {
+    let all: Vec<Entry> = [
+        data_entries(),
+        config_entries(),
+        scenario_entries(),
+        flag_entries(),
+        regress_entries(),
+        output_entries(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let mut failures = Vec::new();
+    for e in &all {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path().to_str().unwrap();
+        for (name, bytes) in &e.files {
+            std::fs::write(dir.path().join(name), bytes).unwrap();
+        }
+        let args: Vec<String> = e.args.iter().map(|a| a.replace("{dir}", d)).collect();
+        let o = Command::new(env!("CARGO_BIN_EXE_magcast"))
+            .args(&args)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        let mut problems = Vec::new();
+        if o.status.code() != Some(2) {
+            problems.push(format!("exit {:?}", o.status.code()));
+        }
+        if !o.stdout.is_empty() {
+            problems.push("wrote to stdout".into());
+        }
+        for x in &e.expect {
+            if !err.contains(&x.replace("{dir}", d)) {
+                problems.push(format!("stderr lacks {x:?}"));
+            }
+        }
+        if err.contains("panicked") {
+            problems.push("panicked".into());
+        }
+        if dir.path().join("out").exists() {
+            problems.push("wrote an output folder".into());
+        }
+        if !problems.is_empty() {
+            failures.push(format!(
+                "{}: {}\n    stderr: {}",
+                e.what,
+                problems.join("; "),
+                err.trim()
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} entries failed:\n{}",
+        failures.len(),
+        all.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn a_failed_write_leaves_complete_files_and_no_temporary_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    std::fs::create_dir_all(out.join("summary.csv")).unwrap(); // a folder where a file must go
+    std::fs::write(out.join("projections.csv"), "old").unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_magcast"))
+        .args(["run", "scenarios/baseline.yaml", "--draws", "20", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(String::from_utf8_lossy(&o.stderr).contains("summary.csv"));
+    for entry in std::fs::read_dir(&out).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        assert!(
+            !name.starts_with(".tmp"),
+            "temporary file {name} left behind"
+        );
+    }
+    // projections.csv is either the old file or a whole new one, never a part.
+    let text = std::fs::read_to_string(out.join("projections.csv")).unwrap();
+    assert!(
+        text == "old" || text.lines().count() == 1 + 11 * 60,
+        "{} lines",
+        text.lines().count()
+    );
+    assert!(Path::new(&out).join("summary.csv").is_dir());
+}
