@@ -273,6 +273,16 @@ impl Prepared {
         }
     }
 
+    /// Whether any unit pays a tariff (otherwise revenues are all zero).
+    pub(crate) fn has_tariffs(&self) -> bool {
+        !self.taxed.is_empty()
+    }
+
+    /// Whether any plant receives a credit (otherwise credit costs are zero).
+    pub(crate) fn has_credits(&self) -> bool {
+        !self.credits.is_empty()
+    }
+
     /// Draws every parameter once, in the fixed order.
     pub(crate) fn sample<R: Rng + ?Sized>(&self, rng: &mut R, out: &mut Vec<f64>) {
         out.clear();

@@ -288,12 +288,24 @@ fn run_one(
         .map(|t| (first.plus(t as i32).year() - first.year()) as usize)
         .collect();
     let n_years = year_of.last().map_or(0, |y| y + 1);
+    let year_ranges: Vec<std::ops::Range<usize>> = (0..n_years)
+        .map(|y| {
+            let start = year_of.iter().position(|&v| v == y).unwrap_or(0);
+            let end = year_of
+                .iter()
+                .rposition(|&v| v == y)
+                .map_or(start, |e| e + 1);
+            start..end
+        })
+        .collect();
     let ycells = outputs * n_years;
     let mut ystore = vec![0f32; draws * ycells];
     // Means are linear, so they are summed per unit (contiguous, cheap) and
     // mapped to output series once at the end; only imports are summed per
     // output series for every draw, for the quantiles.
     let unit_cells = layout.units.len() * months;
+    let taxed = prep.has_tariffs();
+    let credited = prep.has_credits();
     let partials: Vec<Partial> = store
         .par_chunks_mut(CHUNK * cells)
         .zip(ystore.par_chunks_mut(CHUNK * ycells.max(1)))
@@ -319,7 +331,6 @@ fn run_one(
                 }
                 let baseline = base.path(uncertain_base.then_some(d), months, &mut buffer);
                 simulate(&prep, baseline, &params, &mut result);
-                ydst.fill(0.0);
                 for (o, units) in layout.output_units.iter().enumerate() {
                     let row = &mut dst[o * months..(o + 1) * months];
                     row.fill(0.0);
@@ -331,31 +342,39 @@ fn run_one(
                             *r += *m as f32;
                         }
                     }
-                    for (t, v) in row.iter().enumerate() {
-                        ydst[o * n_years + year_of[t]] += v;
+                    for (y, range) in year_ranges.iter().enumerate() {
+                        ydst[o * n_years + y] = row[range.clone()].iter().sum();
                     }
                 }
                 let [imports, base_sum, value, revenue, downstream, credit] = &mut part.sums;
                 let rho = result.pass_through;
-                for (a, b) in imports.iter_mut().zip(&result.imports) {
-                    *a += b;
-                }
-                for (a, b) in base_sum.iter_mut().zip(baseline) {
-                    *a += b;
-                }
-                for (a, b) in value.iter_mut().zip(&result.value) {
-                    *a += b;
-                }
-                for ((a, d), b) in revenue
+                for ((((a, b), v), m), (bm, vm)) in imports
                     .iter_mut()
-                    .zip(downstream.iter_mut())
-                    .zip(&result.revenue)
+                    .zip(base_sum.iter_mut())
+                    .zip(value.iter_mut())
+                    .zip(&result.imports)
+                    .zip(baseline.iter().zip(&result.value))
                 {
-                    *a += b;
-                    *d += b * rho;
+                    *a += m;
+                    *b += bm;
+                    *v += vm;
                 }
-                for (a, b) in credit.iter_mut().zip(&result.credit_cost) {
-                    *a += b;
+                // Revenue and credit costs are zero in scenarios without tariffs
+                // or credits: no need to add them up.
+                if taxed {
+                    for ((a, d), b) in revenue
+                        .iter_mut()
+                        .zip(downstream.iter_mut())
+                        .zip(&result.revenue)
+                    {
+                        *a += b;
+                        *d += b * rho;
+                    }
+                }
+                if credited {
+                    for (a, b) in credit.iter_mut().zip(&result.credit_cost) {
+                        *a += b;
+                    }
                 }
             }
             progress((slab.len() / cells.max(1)) as u64);
