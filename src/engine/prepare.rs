@@ -283,6 +283,25 @@ impl Prepared {
         !self.credits.is_empty()
     }
 
+    /// Whether the export price path differs between draws.
+    pub(crate) fn price_is_random(&self) -> bool {
+        self.params[PRICE].is_random() || self.params[PRICE_CHANGE].is_random()
+    }
+
+    /// The export price by month at the central parameter values, US$/t: the
+    /// same path `simulate` builds from them.
+    pub(crate) fn central_price_path(&self) -> Vec<f64> {
+        let monthly = (1.0 + self.params[PRICE_CHANGE].central()).powf(1.0 / 12.0);
+        let mut level = self.params[PRICE].central();
+        (0..self.months)
+            .map(|_| {
+                let p = level;
+                level *= monthly;
+                p
+            })
+            .collect()
+    }
+
     /// Draws every parameter once, in the fixed order.
     pub(crate) fn sample<R: Rng + ?Sized>(&self, rng: &mut R, out: &mut Vec<f64>) {
         out.clear();

@@ -306,6 +306,8 @@ fn run_one(
     let unit_cells = layout.units.len() * months;
     let taxed = prep.has_tariffs();
     let credited = prep.has_credits();
+    let base_mean_known = !uncertain_base || draws == base.count;
+    let price_random = prep.price_is_random();
     let partials: Vec<Partial> = store
         .par_chunks_mut(CHUNK * cells)
         .zip(ystore.par_chunks_mut(CHUNK * ycells.max(1)))
@@ -348,16 +350,22 @@ fn run_one(
                 }
                 let [imports, base_sum, value, revenue, downstream, credit] = &mut part.sums;
                 let rho = result.pass_through;
-                for ((((a, b), v), m), (bm, vm)) in imports
-                    .iter_mut()
-                    .zip(base_sum.iter_mut())
-                    .zip(value.iter_mut())
-                    .zip(&result.imports)
-                    .zip(baseline.iter().zip(&result.value))
-                {
+                for (a, m) in imports.iter_mut().zip(&result.imports) {
                     *a += m;
-                    *b += bm;
-                    *v += vm;
+                }
+                // The baseline's mean is known when every stored path is drawn
+                // once (or the mean path is used); only otherwise is it summed.
+                if !base_mean_known {
+                    for (b, bm) in base_sum.iter_mut().zip(baseline) {
+                        *b += bm;
+                    }
+                }
+                // With a fixed price path the mean value is the mean volume
+                // times the price, computed once at the end.
+                if price_random {
+                    for (v, vm) in value.iter_mut().zip(&result.value) {
+                        *v += vm;
+                    }
                 }
                 // Revenue and credit costs are zero in scenarios without tariffs
                 // or credits: no need to add them up.
@@ -390,6 +398,22 @@ fn run_one(
         }
     }
     let n = draws as f64;
+    if base_mean_known {
+        let mut buf = Vec::new();
+        for (a, m) in unit_sums[1]
+            .iter_mut()
+            .zip(base.path(None, months, &mut buf))
+        {
+            *a = m * n;
+        }
+    }
+    if !price_random {
+        let price = prep.central_price_path();
+        let [imports, _, value, ..] = &mut unit_sums;
+        for (k, (v, m)) in value.iter_mut().zip(imports.iter()).enumerate() {
+            *v = m * price[k % months];
+        }
+    }
     let sums: [Vec<f64>; 6] = std::array::from_fn(|k| {
         let mut out = vec![0.0; cells];
         for (o, units) in layout.output_units.iter().enumerate() {
