@@ -85,10 +85,7 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitStatus> {
     };
     let total: u64 = scenarios
         .iter()
-        .map(|s| {
-            args.draws
-                .map_or(s.draws, |d| if s.draws == 1 { 1 } else { d }) as u64
-        })
+        .map(|s| engine::draws_for(s, args.draws) as u64)
         .sum();
     let bar = progress_bar(total);
     let result = engine::run(

@@ -9,7 +9,7 @@ mod quantiles;
 mod run;
 
 pub use layout::{Layout, Unit};
-pub use run::{MEAN_PATHS, RunOptions, RunResult, ScenarioResult, Yearly, run};
+pub use run::{MEAN_PATHS, RunOptions, RunResult, ScenarioResult, Yearly, draws_for, run};
 
 #[cfg(test)]
 mod tests;

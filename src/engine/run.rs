@@ -132,14 +132,7 @@ struct BaselinePaths {
 }
 
 impl BaselinePaths {
-    fn draw(
-        panel: &FittedPanel,
-        layout: &Layout,
-        until: Month,
-        count: usize,
-        seed: u64,
-    ) -> Result<BaselinePaths, ForecastError> {
-        let sampler = PathSampler::new(panel, until, seed)?;
+    fn draw(sampler: &PathSampler<'_>, layout: &Layout, count: usize) -> BaselinePaths {
         let months = sampler.n_months();
         let series = sampler.importers().len();
         let units = layout.units.len();
@@ -169,13 +162,13 @@ impl BaselinePaths {
         for m in &mut mean {
             *m /= count as f64;
         }
-        Ok(BaselinePaths {
+        BaselinePaths {
             units,
             months,
             paths,
             count,
             mean,
-        })
+        }
     }
 
     /// Path `d` (or the mean) for `months` months: the stored path itself when
@@ -197,6 +190,14 @@ impl BaselinePaths {
     }
 }
 
+/// The draws a scenario runs: its own, or the run's override, except that a
+/// scenario with nothing uncertain always runs one.
+pub fn draws_for(scenario: &Scenario, overridden: Option<usize>) -> usize {
+    overridden
+        .map_or(scenario.draws, |d| if scenario.draws == 1 { 1 } else { d })
+        .max(1)
+}
+
 /// Runs every scenario against the panel's baseline; `progress` is told how
 /// many draws have finished (for a progress bar).
 ///
@@ -215,14 +216,9 @@ pub fn run(
         .max()
         .unwrap_or(first)
         .max(first);
-    let probe = PathSampler::new(panel, until, options.seed)?;
-    let layout = Layout::new(probe.importers());
-    let draws_of = |s: &Scenario| {
-        options
-            .draws
-            .map_or(s.draws, |d| if s.draws == 1 { 1 } else { d })
-            .max(1)
-    };
+    let sampler = PathSampler::new(panel, until, options.seed)?;
+    let layout = Layout::new(sampler.importers());
+    let draws_of = |s: &Scenario| draws_for(s, options.draws);
     let needed = scenarios
         .iter()
         .filter(|s| s.assumptions.baseline_uncertainty)
@@ -230,7 +226,7 @@ pub fn run(
         .max()
         .unwrap_or(0)
         .max(MEAN_PATHS);
-    let base = BaselinePaths::draw(panel, &layout, until, needed, options.seed)?;
+    let base = BaselinePaths::draw(&sampler, &layout, needed);
     let results = scenarios
         .par_iter()
         .map(|s| {

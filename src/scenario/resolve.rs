@@ -117,11 +117,10 @@ pub fn read_text(path: &Path, text: String) -> Result<ScenarioFile, Vec<ConfigPr
         )]);
     }
     let spec: ScenarioSpec = source.deserialize().map_err(|p| vec![p])?;
-    let name = spec.name.clone().unwrap_or_else(|| {
-        path.file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default()
-    });
+    let name = spec
+        .name
+        .clone()
+        .unwrap_or_else(|| super::default_name(path));
     Ok(ScenarioFile {
         path: path.to_path_buf(),
         source: Arc::new(source),
