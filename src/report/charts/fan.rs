@@ -3,10 +3,7 @@
 
 use plotters::prelude::*;
 
-use super::{
-    Chart, SIZE, TITLE_HEIGHT, chart_err, draw_title, draws_note, label, scenario_colour, x,
-    year_label,
-};
+use super::{Chart, YAxis, chart_err, draws_note, label, scenario_colour, time_chart, x};
 use crate::engine::RunResult;
 use crate::report::{History, ReportError, thousands};
 
@@ -69,103 +66,84 @@ pub(super) fn fan_chart(
         run.first_month,
         draws_note(run)
     );
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
-        root.fill(&WHITE).map_err(chart_err)?;
-        let (head, body) = root.split_vertically(TITLE_HEIGHT);
-        draw_title(&head, &headline, &subtitle)?;
-        let mut chart = ChartBuilder::on(&body)
-            .margin(12)
-            .x_label_area_size(36)
-            .y_label_area_size(80)
-            .build_cartesian_2d(start..end, 0.0..top)
-            .map_err(chart_err)?;
-        chart
-            .configure_mesh()
-            .x_labels(((end - start) as usize + 1).min(30))
-            .x_label_formatter(&year_label)
-            .y_label_formatter(&|v| thousands(*v, 0))
-            .y_desc("t per month")
-            .x_desc("month")
-            .max_light_lines(1)
-            .light_line_style(RGBColor(246, 246, 246))
-            .label_style(("sans-serif", 14))
-            .draw()
-            .map_err(chart_err)?;
-        // The start of the projection.
-        let x0 = x(run.first_month);
-        chart
-            .draw_series(DashedLineSeries::new(
-                [(x0, 0.0), (x0, top)],
-                4,
-                4,
-                RGBColor(150, 150, 150).stroke_width(1),
-            ))
-            .map_err(chart_err)?;
-        for (i, s) in run.scenarios.iter().enumerate() {
-            let colour = scenario_colour(run, i);
-            let range = o * s.months..(o + 1) * s.months;
-            let at = |t: usize| x(run.first_month.plus(t as i32));
-            let mut band: Vec<(f64, f64)> = s.p95[range.clone()]
-                .iter()
-                .enumerate()
-                .map(|(t, v)| (at(t), *v))
-                .collect();
-            band.extend(
-                s.p05[range.clone()]
+    let svg = time_chart(
+        (&headline, &subtitle),
+        (start, end),
+        top,
+        YAxis {
+            desc: "t per month",
+            width: 80,
+            format: &|v| thousands(*v, 0),
+        },
+        |chart| {
+            // The start of the projection.
+            let x0 = x(run.first_month);
+            chart
+                .draw_series(DashedLineSeries::new(
+                    [(x0, 0.0), (x0, top)],
+                    4,
+                    4,
+                    RGBColor(150, 150, 150).stroke_width(1),
+                ))
+                .map_err(chart_err)?;
+            for (i, s) in run.scenarios.iter().enumerate() {
+                let colour = scenario_colour(run, i);
+                let range = o * s.months..(o + 1) * s.months;
+                let at = |t: usize| x(run.first_month.plus(t as i32));
+                let mut band: Vec<(f64, f64)> = s.p95[range.clone()]
                     .iter()
                     .enumerate()
-                    .rev()
-                    .map(|(t, v)| (at(t), *v)),
-            );
-            chart
-                .draw_series(std::iter::once(Polygon::new(band, colour.mix(0.08))))
-                .map_err(chart_err)?;
-        }
-        for (i, s) in run.scenarios.iter().enumerate() {
-            let colour = scenario_colour(run, i);
-            let line: Vec<(f64, f64)> = s.mean[o * s.months..(o + 1) * s.months]
-                .iter()
-                .enumerate()
-                .map(|(t, v)| (x(run.first_month.plus(t as i32)), *v))
-                .collect();
-            chart
-                .draw_series(LineSeries::new(line, colour.stroke_width(2)))
-                .map_err(chart_err)?
-                .label(s.name.clone())
-                .legend(move |(px, py)| {
-                    PathElement::new(vec![(px, py), (px + 22, py)], colour.stroke_width(3))
-                });
-        }
-        if !points.is_empty() {
-            chart
-                .draw_series(points.iter().map(|p| Circle::new(*p, 3, BLACK.filled())))
-                .map_err(chart_err)?
-                .label("observed month")
-                .legend(|(px, py)| Circle::new((px + 11, py), 3, BLACK.filled()));
-        }
-        if !averages.is_empty() {
-            chart
-                .draw_series(
-                    averages
+                    .map(|(t, v)| (at(t), *v))
+                    .collect();
+                band.extend(
+                    s.p05[range.clone()]
                         .iter()
-                        .map(|p| TriangleMarker::new(*p, 5, BLACK.stroke_width(1))),
-                )
-                .map_err(chart_err)?
-                .label("observed year ÷ 12 (monthly average)")
-                .legend(|(px, py)| TriangleMarker::new((px + 11, py), 5, BLACK.stroke_width(1)));
-        }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(WHITE.mix(0.85))
-            .border_style(RGBColor(180, 180, 180))
-            .label_font(("sans-serif", 13))
-            .draw()
-            .map_err(chart_err)?;
-        root.present().map_err(chart_err)?;
-    }
+                        .enumerate()
+                        .rev()
+                        .map(|(t, v)| (at(t), *v)),
+                );
+                chart
+                    .draw_series(std::iter::once(Polygon::new(band, colour.mix(0.08))))
+                    .map_err(chart_err)?;
+            }
+            for (i, s) in run.scenarios.iter().enumerate() {
+                let colour = scenario_colour(run, i);
+                let line: Vec<(f64, f64)> = s.mean[o * s.months..(o + 1) * s.months]
+                    .iter()
+                    .enumerate()
+                    .map(|(t, v)| (x(run.first_month.plus(t as i32)), *v))
+                    .collect();
+                chart
+                    .draw_series(LineSeries::new(line, colour.stroke_width(2)))
+                    .map_err(chart_err)?
+                    .label(s.name.clone())
+                    .legend(move |(px, py)| {
+                        PathElement::new(vec![(px, py), (px + 22, py)], colour.stroke_width(3))
+                    });
+            }
+            if !points.is_empty() {
+                chart
+                    .draw_series(points.iter().map(|p| Circle::new(*p, 3, BLACK.filled())))
+                    .map_err(chart_err)?
+                    .label("observed month")
+                    .legend(|(px, py)| Circle::new((px + 11, py), 3, BLACK.filled()));
+            }
+            if !averages.is_empty() {
+                chart
+                    .draw_series(
+                        averages
+                            .iter()
+                            .map(|p| TriangleMarker::new(*p, 5, BLACK.stroke_width(1))),
+                    )
+                    .map_err(chart_err)?
+                    .label("observed year ÷ 12 (monthly average)")
+                    .legend(|(px, py)| {
+                        TriangleMarker::new((px + 11, py), 5, BLACK.stroke_width(1))
+                    });
+            }
+            Ok(())
+        },
+    )?;
     Ok(Chart {
         file_name: format!("fan-{}.svg", importer.code()),
         title: format!("{headline} — {subtitle}"),

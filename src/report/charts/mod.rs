@@ -191,6 +191,70 @@ fn draw_title<DB: DrawingBackend>(
     Ok(())
 }
 
+/// The drawing area of a chart over time: x in fractional years, y from 0.
+pub(super) type TimeChart<'a, 'b> = ChartContext<
+    'a,
+    SVGBackend<'b>,
+    Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+>;
+
+/// How a time chart labels its y axis.
+pub(super) struct YAxis<'a> {
+    /// The axis title.
+    pub(super) desc: &'a str,
+    /// Room for the tick labels, pixels.
+    pub(super) width: u32,
+    /// Tick label text.
+    pub(super) format: &'a dyn Fn(&f64) -> String,
+}
+
+/// A chart over time with the shared look: the two-line title, year ticks from
+/// `start` to `end` (fractional years), y from 0 to `top`, light grid, and the
+/// legend in the upper left. `draw` adds the series; returns the SVG text.
+pub(super) fn time_chart(
+    title: (&str, &str),
+    (start, end): (f64, f64),
+    top: f64,
+    y: YAxis<'_>,
+    draw: impl FnOnce(&mut TimeChart<'_, '_>) -> Result<(), ReportError>,
+) -> Result<String, ReportError> {
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        root.fill(&WHITE).map_err(chart_err)?;
+        let (head, body) = root.split_vertically(TITLE_HEIGHT);
+        draw_title(&head, title.0, title.1)?;
+        let mut chart = ChartBuilder::on(&body)
+            .margin(12)
+            .x_label_area_size(36)
+            .y_label_area_size(y.width)
+            .build_cartesian_2d(start..end, 0.0..top)
+            .map_err(chart_err)?;
+        chart
+            .configure_mesh()
+            .x_labels(((end - start) as usize + 1).min(30))
+            .x_label_formatter(&year_label)
+            .y_label_formatter(y.format)
+            .y_desc(y.desc)
+            .max_light_lines(1)
+            .light_line_style(RGBColor(246, 246, 246))
+            .label_style(("sans-serif", 14))
+            .draw()
+            .map_err(chart_err)?;
+        draw(&mut chart)?;
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .background_style(WHITE.mix(0.85))
+            .border_style(RGBColor(180, 180, 180))
+            .label_font(("sans-serif", 13))
+            .draw()
+            .map_err(chart_err)?;
+        root.present().map_err(chart_err)?;
+    }
+    Ok(svg)
+}
+
 /// "seed 42, 1,000 draws" or "seed 42, 1 to 1,000 draws".
 fn draws_note(run: &RunResult) -> String {
     let lo = run.scenarios.iter().map(|s| s.draws).min().unwrap_or(0);

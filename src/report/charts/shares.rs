@@ -3,10 +3,7 @@
 
 use plotters::prelude::*;
 
-use super::{
-    Chart, SIZE, TITLE_HEIGHT, chart_err, draw_title, label, reference, series_colour, x,
-    year_label,
-};
+use super::{Chart, YAxis, chart_err, label, reference, series_colour, time_chart, x};
 use crate::data::Importer;
 use crate::engine::RunResult;
 use crate::report::{History, ReportError};
@@ -76,55 +73,35 @@ pub(super) fn shares_chart(
         s.name,
         run.first_month
     );
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
-        root.fill(&WHITE).map_err(chart_err)?;
-        let (head, body) = root.split_vertically(TITLE_HEIGHT);
-        draw_title(&head, headline, &subtitle)?;
-        let mut chart = ChartBuilder::on(&body)
-            .margin(12)
-            .x_label_area_size(36)
-            .y_label_area_size(60)
-            .build_cartesian_2d(start..end, 0.0..top)
-            .map_err(chart_err)?;
-        chart
-            .configure_mesh()
-            .x_labels(((end - start) as usize + 1).min(30))
-            .x_label_formatter(&year_label)
-            .y_label_formatter(&|v| format!("{v:.0}%"))
-            .y_desc("share of WORLD")
-            .max_light_lines(1)
-            .light_line_style(RGBColor(246, 246, 246))
-            .label_style(("sans-serif", 14))
-            .draw()
-            .map_err(chart_err)?;
-        for (k, (&o, obs)) in others.iter().zip(&observed).enumerate() {
-            let colour = series_colour(k);
-            let line: Vec<(f64, f64)> = (0..n)
-                .filter_map(|t| share(o, t).map(|v| (x(run.first_month.plus(t as i32)), v)))
-                .collect();
-            chart
-                .draw_series(LineSeries::new(line, colour.stroke_width(2)))
-                .map_err(chart_err)?
-                .label(label(run.outputs[o]))
-                .legend(move |(px, py)| {
-                    PathElement::new(vec![(px, py), (px + 22, py)], colour.stroke_width(3))
-                });
-            chart
-                .draw_series(obs.iter().map(|p| Circle::new(*p, 4, colour.filled())))
-                .map_err(chart_err)?;
-        }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(WHITE.mix(0.85))
-            .border_style(RGBColor(180, 180, 180))
-            .label_font(("sans-serif", 13))
-            .draw()
-            .map_err(chart_err)?;
-        root.present().map_err(chart_err)?;
-    }
+    let svg = time_chart(
+        (headline, &subtitle),
+        (start, end),
+        top,
+        YAxis {
+            desc: "share of WORLD",
+            width: 60,
+            format: &|v| format!("{v:.0}%"),
+        },
+        |chart| {
+            for (k, (&o, obs)) in others.iter().zip(&observed).enumerate() {
+                let colour = series_colour(k);
+                let line: Vec<(f64, f64)> = (0..n)
+                    .filter_map(|t| share(o, t).map(|v| (x(run.first_month.plus(t as i32)), v)))
+                    .collect();
+                chart
+                    .draw_series(LineSeries::new(line, colour.stroke_width(2)))
+                    .map_err(chart_err)?
+                    .label(label(run.outputs[o]))
+                    .legend(move |(px, py)| {
+                        PathElement::new(vec![(px, py), (px + 22, py)], colour.stroke_width(3))
+                    });
+                chart
+                    .draw_series(obs.iter().map(|p| Circle::new(*p, 4, colour.filled())))
+                    .map_err(chart_err)?;
+            }
+            Ok(())
+        },
+    )?;
     Ok(Some(Chart {
         file_name: "shares-of-world.svg".into(),
         title: format!("{headline} — {subtitle}"),
