@@ -70,7 +70,7 @@ fn bench(c: &mut Criterion) {
         "synthetic 6 series x 4 origins x 8 models, 200 paths",
         |b| b.iter(|| black_box(backtest(black_box(&obs), &request).expect("backtests"))),
     );
-    let bundled = data::load(Path::new(data::BUNDLED_DATA)).expect("bundled data");
+    let bundled = data::bundled().expect("bundled data");
     let request = BacktestRequest::default();
     let probe = backtest(&bundled, &request).expect("backtests");
     let tasks = probe.origins * request.variants.len();

@@ -6,7 +6,7 @@
 //! `cargo bench --bench engine`; cells = variants × draws × series × months.
 
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use magcast::data;
@@ -23,7 +23,7 @@ sweep:
 ";
 
 fn bench(c: &mut Criterion) {
-    let obs = data::load(Path::new(data::BUNDLED_DATA)).expect("bundled data");
+    let obs = data::bundled().expect("bundled data");
     let panel = fit_panel(&obs, &FitConfig::default()).expect("fits");
     let dir = tempfile::tempdir().expect("temp dir");
     let sweep = dir.path().join("sweep.yaml");

@@ -1,14 +1,13 @@
 //! Fit the bundled data as they stood at the end of June 2025 and score the
 //! forecast of every later observation: `cargo run --release --example holdout`.
 
-use std::path::Path;
 
 use magcast::data::{self, Month};
 use magcast::forecast::{FitConfig, holdout};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let obs = data::load(Path::new(data::BUNDLED_DATA))?;
-    let config = FitConfig::from_file(Path::new(magcast::forecast::BUNDLED_FIT_CONFIG))?;
+    let obs = data::bundled()?;
+    let config = FitConfig::bundled()?;
     let cutoff = Month::new(2025, 6).ok_or("month")?;
     let until = Month::new(2025, 12).ok_or("month")?;
     let points = holdout(&obs, &config, cutoff, until, 2000, 42)?;

@@ -58,7 +58,7 @@ fn metrics_against_hand_computed_values() {
 }
 
 fn bundled() -> Observations {
-    data::load(Path::new(data::BUNDLED_DATA)).unwrap()
+    data::bundled().unwrap()
 }
 
 fn magcast(args: &[&str]) -> Output {

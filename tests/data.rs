@@ -176,7 +176,7 @@ fn missing_file_and_directory_are_bad_input() {
 
 #[test]
 fn bundled_data_loads_with_provenance() {
-    let obs = data::load(Path::new(data::BUNDLED_DATA)).unwrap();
+    let obs = data::bundled().unwrap();
     assert_eq!(obs.len(), 135);
     assert!(obs.metadata_columns().iter().any(|c| c == "source_title"));
     assert!(obs.metadata_columns().iter().any(|c| c == "url"));
@@ -340,7 +340,7 @@ fn describe_fixture_with_known_answers() {
 
 #[test]
 fn describe_bundled_2025_matches_the_published_total() {
-    let obs = data::load(Path::new(data::BUNDLED_DATA)).unwrap();
+    let obs = data::bundled().unwrap();
     let d = data::describe(&obs, DescribeRequest::default()).unwrap();
     assert_eq!(d.year, 2025);
     assert_eq!(d.total_tonnes, Some(57392.0));

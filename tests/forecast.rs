@@ -195,7 +195,7 @@ fn assert_coherent(fc: &PanelForecast) {
 
 #[test]
 fn bundled_forecast_is_coherent_and_its_intervals_are_ordered() {
-    let obs = data::load(Path::new(data::BUNDLED_DATA)).unwrap();
+    let obs = data::bundled().unwrap();
     let panel = fit_panel(&obs, &FitConfig::default()).unwrap();
     assert_eq!(panel.last_observed, month(2025, 12));
     let fc = forecast_panel(&panel, month(2030, 12), &[80.0, 95.0], 400, 1).unwrap();
@@ -208,7 +208,7 @@ fn bundled_forecast_is_coherent_and_its_intervals_are_ordered() {
 
 #[test]
 fn the_same_seed_gives_the_same_forecast() {
-    let obs = data::load(Path::new(data::BUNDLED_DATA)).unwrap();
+    let obs = data::bundled().unwrap();
     let panel = fit_panel(&obs, &FitConfig::default()).unwrap();
     let a = forecast_panel(&panel, month(2026, 12), &[80.0, 95.0], 300, 5).unwrap();
     let b = forecast_panel(&panel, month(2026, 12), &[80.0, 95.0], 300, 5).unwrap();
@@ -223,7 +223,7 @@ fn the_same_seed_gives_the_same_forecast() {
 /// 42 (`cargo run --release --example holdout`), rounded up.
 #[test]
 fn holdout_of_the_second_half_of_2025() {
-    let obs = data::load(Path::new(data::BUNDLED_DATA)).unwrap();
+    let obs = data::bundled().unwrap();
     let points = holdout(
         &obs,
         &FitConfig::default(),
@@ -272,7 +272,7 @@ fn check_config(text: &str) -> Result<FitConfig, ForecastError> {
 
 #[test]
 fn bundled_fit_config_states_the_defaults() {
-    let config = FitConfig::from_file(Path::new(magcast::forecast::BUNDLED_FIT_CONFIG)).unwrap();
+    let config = FitConfig::bundled().unwrap();
     assert_eq!(config, FitConfig::default());
 }
 
@@ -320,7 +320,7 @@ fn fit_config_values_and_problems() {
 
 #[test]
 fn a_pinned_importer_is_fitted_on_its_own() {
-    let obs = data::load(Path::new(data::BUNDLED_DATA)).unwrap();
+    let obs = data::bundled().unwrap();
     let mut config = FitConfig::default();
     config
         .pins

@@ -221,7 +221,10 @@ fn bundled_scenarios_are_valid_and_documented() {
         );
         let text = std::fs::read_to_string(format!("scenarios/{expected}.yaml")).unwrap();
         assert!(text.starts_with('#'), "{expected} has no comment block");
-        assert!(text.contains("DOMAIN.md"), "{expected} cites no source");
+        assert!(
+            text.contains("docs/sources.md"),
+            "{expected} cites no source"
+        );
     }
     let current = s.iter().find(|s| s.name == "current-policy").unwrap();
     assert!(

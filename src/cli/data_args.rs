@@ -9,9 +9,10 @@ use magcast::data::{self, ComtradeView, LoadOptions, Observations};
 #[derive(Debug, Args)]
 pub(crate) struct DataArgs {
     /// Observations file: the tidy CSV (period,importer,tonnes[,usd],…) or a UN
-    /// Comtrade download for HS 850511.
-    #[arg(long, value_name = "FILE", default_value = data::BUNDLED_DATA)]
-    data: PathBuf,
+    /// Comtrade download for HS 850511 [default: the data set compiled into
+    /// magcast, a copy of data/magnet_exports.csv in its repository].
+    #[arg(long, value_name = "FILE")]
+    data: Option<PathBuf>,
     /// For a UN Comtrade download: China's exports by partner, or the partners'
     /// imports from China (mirror data).
     #[arg(long, value_enum, default_value = "auto", value_name = "VIEW")]
@@ -36,12 +37,15 @@ impl DataArgs {
             ViewArg::Exports => ComtradeView::ChinaExports,
             ViewArg::Mirror => ComtradeView::PartnerImports,
         };
-        data::load_with(
-            &self.data,
-            LoadOptions {
-                comtrade_view,
-                max_rows: None,
-            },
-        )
+        match &self.data {
+            Some(path) => data::load_with(
+                path,
+                LoadOptions {
+                    comtrade_view,
+                    max_rows: None,
+                },
+            ),
+            None => data::bundled(),
+        }
     }
 }

@@ -31,14 +31,18 @@ pub(crate) struct FitArgs {
 #[derive(Debug, Args)]
 pub(crate) struct ConfigArg {
     /// Fit configuration (YAML): candidate families, seasonality, known shocks,
-    /// pinned models.
-    #[arg(long = "config", value_name = "FILE", default_value = forecast::BUNDLED_FIT_CONFIG)]
-    path: PathBuf,
+    /// pinned models [default: the configuration compiled into magcast, a copy
+    /// of data/fit.yaml in its repository].
+    #[arg(long = "config", value_name = "FILE")]
+    path: Option<PathBuf>,
 }
 
 impl ConfigArg {
     pub(crate) fn load(&self) -> Result<FitConfig, forecast::ForecastError> {
-        FitConfig::from_file(&self.path)
+        match &self.path {
+            Some(path) => FitConfig::from_file(path),
+            None => FitConfig::bundled(),
+        }
     }
 }
 

@@ -62,7 +62,7 @@ enum Command {
     /// Run scenarios against the baseline and write OUT/projections.csv and
     /// OUT/scenarios.json.
     ///
-    /// Every scenario in the files or folders given (default: scenarios/) is
+    /// Every scenario in the files or folders given (default: the bundled ones) is
     /// resolved (`extends`, `sweep`), checked, and run in parallel with Monte
     /// Carlo draws; each draw has its own random stream derived from the seed,
     /// the scenario's name and the draw, so results are identical for any

@@ -29,7 +29,7 @@ pub(crate) struct RegressArgs {
     )]
     x: Vec<String>,
     /// The model: linear, poly:N, exponential, power, monomolecular, logistic,
-    /// gompertz or richards (MODEL.md §2).
+    /// gompertz or richards (docs/model.md §2).
     #[arg(long, value_name = "NAME")]
     model: String,
     /// Fit `linear` or `poly:N` without the intercept b0 (R² is then uncentred).
@@ -54,11 +54,11 @@ pub(crate) struct RegressArgs {
 enum RegressFormat {
     /// Aligned columns for people.
     Table,
-    /// One JSON object (fields of MODEL.md §4).
+    /// One JSON object (fields of docs/model.md §4).
     Json,
 }
 
-/// The JSON document of `regress` (MODEL.md §4 fields first, then extras).
+/// The JSON document of `regress` (docs/model.md §4 fields first, then extras).
 #[derive(Debug, Serialize)]
 struct RegressReport<'a> {
     model: String,

@@ -12,7 +12,7 @@ use super::data_args::DataArgs;
 use super::fit::ConfigArg;
 use super::forecast::{ModelsArg, read_models};
 use super::{ExitStatus, print};
-use magcast::data::Observations;
+use magcast::data::{Month, Observations};
 use magcast::engine::{self, RunOptions};
 use magcast::scenario::{self, ValidationContext};
 use magcast::{forecast, report};
@@ -20,7 +20,8 @@ use magcast::{forecast, report};
 /// Arguments of `magcast run`.
 #[derive(Debug, Args)]
 pub(crate) struct RunArgs {
-    /// Scenario files or folders of them [default: scenarios/].
+    /// Scenario files or folders of them [default: the scenarios compiled into
+    /// magcast, copies of scenarios/*.yaml in its repository].
     #[arg(value_name = "SCENARIO")]
     inputs: Vec<PathBuf>,
     #[command(flatten)]
@@ -39,16 +40,22 @@ pub(crate) struct RunArgs {
     /// Run seed: the same seed gives the same bytes for any thread count.
     #[arg(long, default_value_t = 42)]
     seed: u64,
-    /// Worker threads [default: all cores].
-    #[arg(long, value_name = "T")]
-    threads: Option<usize>,
+    /// Worker threads, 1 to 1024 [default: all cores].
+    #[arg(long, value_name = "T", value_parser = clap::value_parser!(u16).range(1..=1024))]
+    threads: Option<u16>,
 }
 
 pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitStatus> {
+    let started = std::time::Instant::now();
     if let Some(t) = args.threads {
         rayon::ThreadPoolBuilder::new()
-            .num_threads(t.max(1))
-            .build_global()?;
+            .num_threads(usize::from(t))
+            .build_global()
+            .map_err(|e| {
+                magcast::forecast::ForecastError::Request(format!(
+                    "--threads {t}: cannot start the worker threads: {e}"
+                ))
+            })?;
     }
     if let Some(d) = args.draws
         && (d == 0 || d as u64 > scenario::MAX_DRAWS)
@@ -58,27 +65,18 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitStatus> {
             scenario::MAX_DRAWS
         )));
     }
-    let inputs = if args.inputs.is_empty() {
-        vec![PathBuf::from(scenario::BUNDLED_SCENARIOS)]
-    } else {
-        args.inputs.clone()
-    };
     // Scenarios are checked before the (slower) fit, so a bad file fails at once.
     let (panel, scenarios, obs) = match &args.models.path {
         Some(path) => {
             let panel = read_models(path)?;
-            let scenarios = scenario::load(&inputs, context(panel.last_observed))?;
+            let scenarios = load_scenarios(&args.inputs, panel.last_observed)?;
             // The observed history in the charts and report: the data file
             // (by default the bundled one), if it can be read.
             (panel, scenarios, args.data.load().ok())
         }
         None => {
             let obs = args.data.load()?;
-            let last = obs
-                .month_range()
-                .map(|r| r.end())
-                .ok_or_else(|| anyhow::anyhow!("the data have no observations"))?;
-            let scenarios = scenario::load(&inputs, context(last))?;
+            let scenarios = load_scenarios(&args.inputs, last_observed(&obs)?)?;
             let panel = forecast::fit_panel(&obs, &args.config.load()?)?;
             (panel, scenarios, Some(obs))
         }
@@ -104,13 +102,38 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitStatus> {
         report::run_table(&result),
         args.out.display()
     ))?;
+    // On stderr: the thread count and time vary between runs, the outputs don't.
+    let threads = rayon::current_num_threads();
+    eprintln!(
+        "magcast run: {} scenario(s), {total} draw(s) on {threads} thread{} in {:.2} s",
+        scenarios.len(),
+        if threads == 1 { "" } else { "s" },
+        started.elapsed().as_secs_f64()
+    );
     Ok(ExitStatus::Success)
 }
 
-fn context(last_observed: magcast::data::Month) -> ValidationContext {
-    ValidationContext {
+/// The scenarios named on the command line, or the bundled ones if none are,
+/// checked against data that end in `last_observed`.
+pub(crate) fn load_scenarios(
+    inputs: &[PathBuf],
+    last_observed: Month,
+) -> Result<Vec<scenario::Scenario>, scenario::ScenarioError> {
+    let ctx = ValidationContext {
         first_month: Some(last_observed.plus(1)),
+    };
+    if inputs.is_empty() {
+        scenario::load_bundled(ctx)
+    } else {
+        scenario::load(inputs, ctx)
     }
+}
+
+/// The last month the observations cover.
+pub(crate) fn last_observed(obs: &Observations) -> anyhow::Result<Month> {
+    obs.month_range()
+        .map(|r| r.end())
+        .ok_or_else(|| anyhow::anyhow!("the data have no observations"))
 }
 
 /// A bar on stderr for long runs, hidden when stderr is not a terminal.

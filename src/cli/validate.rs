@@ -1,23 +1,42 @@
-//! `magcast validate`: check scenario files without running them.
+//! `magcast validate`: check scenario files without running them, against the
+//! same data-dependent rules as `run` (the projection starts the month after the
+//! data end).
 
 use std::path::PathBuf;
 
 use clap::Args;
 
+use super::data_args::DataArgs;
+use super::forecast::{ModelsArg, read_models};
+use super::run::{last_observed, load_scenarios};
 use super::{ExitStatus, print};
-use magcast::scenario::{self, ValidationContext};
 
 /// Arguments of `magcast validate`.
 #[derive(Debug, Args)]
 pub(crate) struct ValidateArgs {
-    /// Scenario files or folders.
-    #[arg(value_name = "FILE", required = true)]
+    /// Scenario files or folders [default: the scenarios compiled into magcast].
+    #[arg(value_name = "FILE")]
     files: Vec<PathBuf>,
+    /// The data the scenarios will run on (their last month decides where
+    /// projections start).
+    #[command(flatten)]
+    data: DataArgs,
+    /// Or the saved models they will run on.
+    #[command(flatten)]
+    models: ModelsArg,
 }
 
 pub(crate) fn validate(args: ValidateArgs) -> anyhow::Result<ExitStatus> {
-    let scenarios = scenario::load(&args.files, ValidationContext { first_month: None })?;
-    let mut text = format!("ok: {} scenario(s)\n", scenarios.len());
+    let last = match &args.models.path {
+        Some(path) => read_models(path)?.last_observed,
+        None => last_observed(&args.data.load()?)?,
+    };
+    let scenarios = load_scenarios(&args.files, last)?;
+    let mut text = format!(
+        "ok: {} scenario(s), projections from {}\n",
+        scenarios.len(),
+        last.plus(1)
+    );
     for s in &scenarios {
         text.push_str(&format!(
             "  {}  (horizon {}, {} draw(s))\n",

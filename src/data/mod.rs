@@ -30,8 +30,36 @@ pub use ledger::{Basis, Determined, Ledger};
 pub use observation::{Observation, Observations};
 pub use period::{MAX_YEAR, MIN_YEAR, Month, PeriodError, Span};
 
-/// The bundled observations file, relative to the crate root.
+/// The bundled observations file, relative to the repository root: the file
+/// [`bundled`] was compiled from.
 pub const BUNDLED_DATA: &str = "data/magnet_exports.csv";
+
+/// The name the bundled observations carry in messages and provenance: it says
+/// they came from inside the program, not from a file in the working folder.
+pub const BUNDLED_DATA_NAME: &str = "magcast:data/magnet_exports.csv";
+
+/// The bundled file's bytes, compiled in so every command works from any folder.
+const BUNDLED_DATA_BYTES: &[u8] = include_bytes!("../../data/magnet_exports.csv");
+
+/// The observations bundled into magcast: `data/magnet_exports.csv` of the
+/// repository as it was when the program was built, each row with its source.
+///
+/// # Errors
+/// [`DataError`] only if the build bundled a file that does not load (the tests
+/// load it, so a release never does).
+///
+/// ```
+/// let obs = magcast::data::bundled()?;
+/// assert!(obs.len() > 100);
+/// # Ok::<(), magcast::data::DataError>(())
+/// ```
+pub fn bundled() -> Result<Observations, DataError> {
+    load_from_bytes(
+        Path::new(BUNDLED_DATA_NAME),
+        BUNDLED_DATA_BYTES.to_vec(),
+        LoadOptions::default(),
+    )
+}
 
 /// How to read a file of observations.
 #[derive(Debug, Clone, Copy, Default)]
@@ -50,8 +78,11 @@ pub struct LoadOptions {
 /// [`DataError`] naming the file, line and column of every problem found.
 ///
 /// ```
-/// let obs = magcast::data::load(std::path::Path::new(magcast::data::BUNDLED_DATA))?;
-/// assert!(obs.len() > 100);
+/// let dir = tempfile::tempdir().unwrap();
+/// let path = dir.path().join("obs.csv");
+/// std::fs::write(&path, "period,importer,tonnes\n2024,DEU,11000\n").unwrap();
+/// let obs = magcast::data::load(&path)?;
+/// assert_eq!(obs.len(), 1);
 /// # Ok::<(), magcast::data::DataError>(())
 /// ```
 pub fn load(path: &Path) -> Result<Observations, DataError> {

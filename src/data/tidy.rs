@@ -1,4 +1,4 @@
-//! The tidy observations CSV (MODEL.md §1): `period,importer,tonnes[,usd]`, any
+//! The tidy observations CSV (docs/model.md §1): `period,importer,tonnes[,usd]`, any
 //! further column kept as metadata.
 
 use std::collections::HashMap;

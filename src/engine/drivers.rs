@@ -1,4 +1,4 @@
-//! One Monte Carlo draw of one scenario: the equations of MODEL.md §3 on the
+//! One Monte Carlo draw of one scenario: the equations of docs/model.md §3 on the
 //! units of a [`super::layout::Layout`], month by month.
 //!
 //! With B the baseline, for unit u and month t:

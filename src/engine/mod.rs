@@ -1,6 +1,6 @@
 //! The engine: scenarios applied to the baseline, in parallel, with Monte Carlo
 //! uncertainty. `layout` maps importers onto disjoint units that add up,
-//! `drivers` computes one draw (MODEL.md §3), `run` draws and aggregates.
+//! `drivers` computes one draw (docs/model.md §3), `run` draws and aggregates.
 
 mod drivers;
 mod layout;

@@ -13,7 +13,8 @@ use crate::data::{Importer, Span};
 use crate::model::Family;
 use crate::yaml::{ConfigProblem, KeyPath, YamlSource};
 
-/// The bundled fit configuration, relative to the crate root.
+/// The bundled fit configuration, relative to the repository root: the file
+/// [`FitConfig::bundled`] was compiled from.
 pub const BUNDLED_FIT_CONFIG: &str = "data/fit.yaml";
 
 /// The fit configuration as written in the file; every key optional.
@@ -140,7 +141,11 @@ impl FitConfigSpec {
             path: path.to_path_buf(),
             source,
         })?;
-        let source = YamlSource::new(path, text);
+        FitConfigSpec::from_source(YamlSource::new(path, text))
+    }
+
+    /// Parses configuration text already read; an empty text is all defaults.
+    fn from_source(source: YamlSource) -> Result<(FitConfigSpec, YamlSource), ForecastError> {
         if source.text().trim().is_empty() {
             return Ok((FitConfigSpec::default(), source));
         }
@@ -269,7 +274,28 @@ impl FitConfigSpec {
     }
 }
 
+/// The bundled configuration's text, compiled in so every command works from
+/// any folder.
+const BUNDLED_FIT_CONFIG_TEXT: &str = include_str!("../../data/fit.yaml");
+
+/// The name the bundled configuration carries in messages.
+pub const BUNDLED_FIT_CONFIG_NAME: &str = "magcast:data/fit.yaml";
+
 impl FitConfig {
+    /// The configuration bundled into magcast: `data/fit.yaml` of the
+    /// repository as it was when the program was built.
+    ///
+    /// # Errors
+    /// [`ForecastError::Config`] only if the build bundled a file that does not
+    /// check (the tests check it, so a release never does).
+    pub fn bundled() -> Result<FitConfig, ForecastError> {
+        let source = YamlSource::new(
+            Path::new(BUNDLED_FIT_CONFIG_NAME),
+            BUNDLED_FIT_CONFIG_TEXT.to_string(),
+        );
+        FitConfigSpec::from_source(source).and_then(|(spec, source)| spec.check(&source))
+    }
+
     /// Reads and checks a configuration file.
     ///
     /// # Errors

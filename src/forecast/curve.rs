@@ -52,7 +52,7 @@ impl InterventionTerms {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum SeriesModel {
-    /// The series on its own: a trend family (parameters in MODEL.md §2 order),
+    /// The series on its own: a trend family (parameters in docs/model.md §2 order),
     /// then 11 monthly log factors if seasonal (December is minus their sum), then
     /// the intervention factors.
     Trend {

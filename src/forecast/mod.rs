@@ -16,7 +16,8 @@ mod paths;
 mod series;
 
 pub use config::{
-    BUNDLED_FIT_CONFIG, FitConfig, FitConfigSpec, Intervention, InterventionSpec, Pin, Seasonality,
+    BUNDLED_FIT_CONFIG, BUNDLED_FIT_CONFIG_NAME, FitConfig, FitConfigSpec, Intervention,
+    InterventionSpec, Pin, Seasonality,
 };
 pub use curve::{InterventionTerms, SeriesModel};
 pub use error::ForecastError;

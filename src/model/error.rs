@@ -6,7 +6,7 @@
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ModelError {
-    /// The model name is not one of the families of MODEL.md §2.
+    /// The model name is not one of the families of docs/model.md §2.
     #[error(
         "unknown model `{0}`: expected linear, poly:N (N ≥ 1), exponential, power, \
          monomolecular, logistic, gompertz or richards"

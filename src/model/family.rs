@@ -1,4 +1,4 @@
-//! The trend families of MODEL.md §2 (a contract: names and parameter order),
+//! The trend families of docs/model.md §2 (a contract: names and parameter order),
 //! with their values f(x, θ) and analytic Jacobians written in overflow-safe form.
 
 use std::fmt;
@@ -11,7 +11,7 @@ use super::error::ModelError;
 pub const MAX_POLY_DEGREE: usize = 20;
 
 /// A trend family: the shape of f(x, θ). Parameters are named b0, b1, … for the
-/// linear families and b1, b2, … for the nonlinear ones, in MODEL.md §2 order.
+/// linear families and b1, b2, … for the nonlinear ones, in docs/model.md §2 order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Family {
     /// b0 + Σ bk·xk over one or more regressors.
@@ -59,7 +59,7 @@ impl Family {
         }
     }
 
-    /// Parameter names in MODEL.md §2 order, for `regressors` x columns.
+    /// Parameter names in docs/model.md §2 order, for `regressors` x columns.
     pub fn param_names(self, regressors: usize, intercept: bool) -> Vec<String> {
         let first = usize::from(!intercept);
         match self {

@@ -349,7 +349,7 @@ impl FittedRegression {
         self.family
     }
 
-    /// Estimates in MODEL.md §2 order.
+    /// Estimates in docs/model.md §2 order.
     pub fn params(&self) -> &[f64] {
         &self.coef
     }

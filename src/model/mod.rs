@@ -1,4 +1,4 @@
-//! The regression core: the trend families of MODEL.md §2 fitted by least
+//! The regression core: the trend families of docs/model.md §2 fitted by least
 //! squares, accurately enough to reproduce the NIST StRD certified values.
 //!
 //! * Linear families (`linear`, `poly:N`): pivoted Householder QR of the centred

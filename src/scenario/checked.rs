@@ -19,7 +19,7 @@ pub mod defaults {
     pub const PASS_THROUGH: f64 = 1.0;
     /// Months for volumes to adjust to a tariff.
     pub const ADJUSTMENT_MONTHS: f64 = 12.0;
-    /// Export price, US$/t: 2024 average, US$2.86 bn / 58,152 t (DOMAIN.md §1.3).
+    /// Export price, US$/t: 2024 average, US$2.86 bn / 58,152 t (docs/sources.md §1.3).
     pub const PRICE_USD_PER_T: f64 = 49_180.0;
     /// Months from a plant's first output to nameplate.
     pub const RAMP_MONTHS: f64 = 24.0;

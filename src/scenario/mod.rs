@@ -1,4 +1,4 @@
-//! The scenario stage: YAML files (MODEL.md §3) → resolved specs (`extends`,
+//! The scenario stage: YAML files (docs/model.md §3) → resolved specs (`extends`,
 //! `sweep`) → checked [`Scenario`]s, with every problem located by file, line,
 //! column and key path.
 //!
@@ -32,8 +32,45 @@ pub use validate::{MAX_DRAWS, ValidationContext, check};
 
 use crate::yaml::{ConfigProblem, render_problems};
 
-/// The folder of bundled scenarios, relative to the crate root.
+/// The folder of bundled scenarios, relative to the repository root: the files
+/// [`load_bundled`] was compiled from.
 pub const BUNDLED_SCENARIOS: &str = "scenarios";
+
+/// The folder name the bundled scenarios carry in messages and provenance.
+pub const BUNDLED_SCENARIOS_NAME: &str = "magcast:scenarios";
+
+/// The bundled scenario files (file name, text), compiled in so `run` works from
+/// any folder. A test checks this list against the `scenarios/` folder.
+pub const BUNDLED_SCENARIO_FILES: &[(&str, &str)] = &[
+    (
+        "baseline.yaml",
+        include_str!("../../scenarios/baseline.yaml"),
+    ),
+    (
+        "current-policy.yaml",
+        include_str!("../../scenarios/current-policy.yaml"),
+    ),
+    (
+        "eu-resilience.yaml",
+        include_str!("../../scenarios/eu-resilience.yaml"),
+    ),
+    (
+        "export-controls-return.yaml",
+        include_str!("../../scenarios/export-controls-return.yaml"),
+    ),
+    (
+        "onshoring-accelerated.yaml",
+        include_str!("../../scenarios/onshoring-accelerated.yaml"),
+    ),
+    (
+        "production-credit-instead-of-tariff.yaml",
+        include_str!("../../scenarios/production-credit-instead-of-tariff.yaml"),
+    ),
+    (
+        "us-tariff-escalation.yaml",
+        include_str!("../../scenarios/us-tariff-escalation.yaml"),
+    ),
+];
 
 /// Scenario files with problems; every problem of every file is listed.
 #[derive(Debug, thiserror::Error)]
@@ -61,7 +98,48 @@ pub fn load(inputs: &[PathBuf], ctx: ValidationContext) -> Result<Vec<Scenario>,
             Err(mut p) => problems.append(&mut p),
         }
     }
-    let (resolved, mut more) = resolve(&files);
+    check_files(&files, problems, ctx)
+}
+
+/// Reads, resolves and checks the scenarios bundled into magcast.
+///
+/// # Errors
+/// [`ScenarioError`] only if the build bundled files that do not check against
+/// `ctx` (e.g. a horizon before the data of a user's own `--data` file ends).
+pub fn load_bundled(ctx: ValidationContext) -> Result<Vec<Scenario>, ScenarioError> {
+    let mut problems = Vec::new();
+    let mut files = Vec::new();
+    for (name, _) in BUNDLED_SCENARIO_FILES {
+        match bundled_file(name.trim_end_matches(".yaml")) {
+            Some(Ok(f)) => files.push(f),
+            Some(Err(mut p)) => problems.append(&mut p),
+            None => {}
+        }
+    }
+    check_files(&files, problems, ctx)
+}
+
+/// The bundled scenario file called `name` (without `.yaml`), read.
+pub(crate) fn bundled_file(name: &str) -> Option<Result<ScenarioFile, Vec<ConfigProblem>>> {
+    let file = format!("{name}.yaml");
+    BUNDLED_SCENARIO_FILES
+        .iter()
+        .find(|(f, _)| *f == file)
+        .map(|(f, text)| {
+            read_text(
+                &Path::new(BUNDLED_SCENARIOS_NAME).join(f),
+                (*text).to_string(),
+            )
+        })
+}
+
+/// Resolves and checks read files, adding to the problems found while reading.
+fn check_files(
+    files: &[ScenarioFile],
+    mut problems: Vec<ConfigProblem>,
+    ctx: ValidationContext,
+) -> Result<Vec<Scenario>, ScenarioError> {
+    let (resolved, mut more) = resolve(files);
     problems.append(&mut more);
     let mut scenarios = Vec::new();
     for r in &resolved {

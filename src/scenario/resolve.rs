@@ -250,13 +250,19 @@ fn chain(
                 ]
                 .into_iter()
                 .find(|p| p.exists());
-                let Some(path) = candidate else {
-                    return Err(child.source.problem(
-                        &key,
-                        format!("unknown parent scenario `{parent}` (not among the files given, nor {}/{parent}.yaml)", dir.display()),
-                    ));
+                let read = match candidate {
+                    Some(path) => read_file(&path),
+                    None => match super::bundled_file(&parent) {
+                        Some(read) => read,
+                        None => {
+                            return Err(child.source.problem(
+                                &key,
+                                format!("unknown parent scenario `{parent}` (not among the files given, nor {}/{parent}.yaml, nor a bundled scenario)", dir.display()),
+                            ));
+                        }
+                    },
                 };
-                let loaded = read_file(&path).map_err(|mut p| p.remove(0))?;
+                let loaded = read.map_err(|mut p| p.remove(0))?;
                 known.insert(parent.clone(), loaded.clone());
                 loaded
             }

@@ -1,4 +1,4 @@
-//! The scenario file format (MODEL.md §3) as written: every key optional so that
+//! The scenario file format (docs/model.md §3) as written: every key optional so that
 //! a file can extend another, unknown keys refused. These types are unchecked;
 //! [`super::validate`] turns a resolved spec into a [`super::Scenario`].
 

@@ -25,14 +25,9 @@ pub(crate) struct StrdSet {
     pub(crate) x: Vec<Vec<f64>>,
 }
 
-/// Where a named set lives: the shared public subset first, then this
-/// repository's fixtures.
+/// Where a named set lives: this repository's fixtures (every set the tests
+/// use is vendored there, so the tests need nothing outside the repository).
 pub(crate) fn locate(kind: &str, name: &str) -> PathBuf {
-    let shared = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join(format!("../shared/reference/nist/{kind}/{name}.dat"));
-    if shared.exists() {
-        return shared;
-    }
     Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/nist/{kind}/{name}.dat"))
 }
 
