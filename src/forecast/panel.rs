@@ -6,7 +6,7 @@
 //! trend of their own. Modelling each importer's monthly flow as WORLD's flow
 //! times a share whose logit moves linearly in time lets every importer borrow
 //! the world series' growth, seasonality and shocks; a ridge penalty (a normal
-//! prior on the share's annual logit trend, sd 0.2 by default) keeps a share
+//! prior on the share's annual logit trend, sd 0.1 by default) keeps a share
 //! constant unless its own data say otherwise, and residual variances are pooled
 //! across importers so that a country with one observation still gets honest
 //! intervals.
