@@ -9,12 +9,16 @@ mod comtrade;
 mod csv_input;
 mod describe;
 mod error;
+mod facts;
 mod importer;
 mod iso3166;
+mod kinds;
 mod ledger;
 mod observation;
 mod period;
 mod tidy;
+mod tidy_row;
+mod tidy_values;
 
 use std::path::Path;
 
@@ -25,7 +29,9 @@ pub use describe::{
     describe,
 };
 pub use error::{DataError, Location, Problem};
+pub use facts::FactsView;
 pub use importer::{Country, Group, Importer, UnknownImporter};
+pub use kinds::{Growth, GrowthBasis, Rank, RankPlace, Share, ShareSubject, TonnesRange, UsdLevel};
 pub use ledger::{Basis, Determined, Ledger};
 pub use observation::{Observation, Observations};
 pub use period::{MAX_YEAR, MIN_YEAR, Month, PeriodError, Span};
