@@ -391,3 +391,45 @@ fn more_refusals_and_what_is_accepted() {
     // A v1 file may leave status blank; a v2 file may not.
     assert!(load("period,importer,tonnes,status\n2025,USA,5,\n").is_ok());
 }
+
+#[test]
+fn comtrade_estimated_weights_are_approximate() {
+    let text = std::fs::read_to_string("tests/fixtures/comtrade_850511.csv").unwrap();
+    // Flag the world row of 2025-01 as a weight Comtrade estimated.
+    let flagged = text.replacen(",6357000,False,,False,,", ",6357000,True,,False,,", 1);
+    assert_ne!(flagged, text);
+    let obs = data::load_from_bytes(
+        Path::new("ct.csv"),
+        flagged.into_bytes(),
+        LoadOptions::default(),
+    )
+    .unwrap();
+    let status: Vec<(&str, String, &str)> = (0..obs.len())
+        .map(|i| {
+            let o = obs.rows()[i];
+            (
+                o.importer.code(),
+                o.span.to_string(),
+                obs.metadata(i, "status").unwrap(),
+            )
+        })
+        .collect();
+    assert!(
+        status.contains(&("WORLD", "2025-01".into(), "approximate")),
+        "{status:?}"
+    );
+    assert!(
+        status.contains(&("DEU", "2025-01".into(), "confirmed")),
+        "{status:?}"
+    );
+    assert_eq!(
+        status.iter().filter(|s| s.2 == "approximate").count(),
+        1,
+        "{status:?}"
+    );
+    assert!(
+        obs.metadata_columns()
+            .iter()
+            .any(|c| c == "isNetWgtEstimated")
+    );
+}
