@@ -32,7 +32,7 @@ pub use error::{DataError, Location, Problem};
 pub use facts::FactsView;
 pub use importer::{Country, Group, Importer, UnknownImporter};
 pub use kinds::{Growth, GrowthBasis, Rank, RankPlace, Share, ShareSubject, TonnesRange, UsdLevel};
-pub use ledger::{Basis, Determined, Ledger};
+pub use ledger::{Basis, Bounds, Determined, Figure, Ledger};
 pub use observation::{Observation, Observations};
 pub use period::{MAX_YEAR, MIN_YEAR, Month, PeriodError, Span};
 
