@@ -8,6 +8,7 @@
 mod comtrade;
 mod csv_input;
 mod describe;
+mod describe_parts;
 mod error;
 mod facts;
 mod importer;
@@ -25,8 +26,8 @@ use std::path::Path;
 pub use comtrade::{ComtradeView, HS_RARE_EARTH_MAGNETS};
 pub use csv_input::MAX_ROWS;
 pub use describe::{
-    Describe, DescribeRequest, GroupLine, HalfLine, MonthLine, QuarterLine, RankedImporter,
-    describe,
+    Change, Describe, DescribeRequest, GroupLine, HalfLine, MonthLine, QuarterLine, RankedImporter,
+    ShareLine, TonnesBounds, describe,
 };
 pub use error::{DataError, Location, Problem};
 pub use facts::FactsView;

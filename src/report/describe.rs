@@ -1,11 +1,47 @@
 //! `describe` for people (an aligned text report) and for spreadsheets (CSV).
+//! A figure known only within bounds is shown as a range (`1,800-2,500`,
+//! `>5,800`, `<11,000`), never as a point.
 
 use std::fmt::Write as _;
 
 use super::ReportError;
-use super::number::{UNAVAILABLE, fmt_pct, fmt_tonnes, thousands};
+use super::number::{UNAVAILABLE, fmt_pct, thousands};
 use super::table::{Align, Table};
-use crate::data::Describe;
+use crate::data::{Change, Describe, RankedImporter, TonnesBounds};
+
+/// Tonnes as the data give them: a point, a range, or `n/a`.
+fn fmt_bounds(b: &TonnesBounds) -> String {
+    match (b.tonnes_kind, b.tonnes_low, b.tonnes_high) {
+        ("point", Some(v), _) => thousands(v, 0),
+        ("range", Some(low), None) => format!(">{}", thousands(low, 0)),
+        ("range", Some(low), Some(high)) if low <= 0.0 => format!("<{}", thousands(high, 0)),
+        ("range", Some(low), Some(high)) => {
+            format!("{}-{}", thousands(low, 0), thousands(high, 0))
+        }
+        _ => UNAVAILABLE.to_string(),
+    }
+}
+
+/// A change with a mark for where it comes from: none for levels, `(g)` for a
+/// published y/y ratio, `(prev)` for a published ratio on the span before, a
+/// range of % for bounds.
+fn fmt_change(c: &Change) -> String {
+    match (
+        c.change_from,
+        c.change_basis,
+        c.change_low_pct,
+        c.change_high_pct,
+    ) {
+        ("levels", _, Some(v), _) => fmt_pct(Some(v)),
+        ("growth", Some("prev"), Some(v), _) => format!("{} (prev)", fmt_pct(Some(v))),
+        ("growth", _, Some(v), _) => format!("{} (g)", fmt_pct(Some(v))),
+        ("ranges", _, Some(low), None) => format!(">{}", fmt_pct(Some(low))),
+        ("ranges", _, Some(low), Some(high)) => {
+            format!("{} to {}", fmt_pct(Some(low)), fmt_pct(Some(high)))
+        }
+        _ => UNAVAILABLE.to_string(),
+    }
+}
 
 /// The headline statistics as a text report with aligned columns.
 pub fn describe_table(d: &Describe) -> String {
@@ -24,16 +60,20 @@ pub fn describe_table(d: &Describe) -> String {
     let _ = writeln!(
         out,
         "World total    {}   {} y/y   ({}: {})   value {usd}",
-        with_unit(d.total_tonnes),
-        fmt_pct(d.yoy_pct),
+        with_unit(&d.total_bounds),
+        fmt_change(&d.total_change),
         y - 1,
-        with_unit(d.previous_total_tonnes),
+        d.previous_total_tonnes.map_or_else(
+            || UNAVAILABLE.to_string(),
+            |t| format!("{} t", thousands(t, 0))
+        ),
     );
-    let top10 = match d.top10_share_pct {
-        Some(v) => format!("{:.1}%", v),
-        None => format!(
+    let top10 = match (d.top10_share_pct, d.top10_share_from) {
+        (Some(v), Some("published")) => format!("{v:.1}% (published)"),
+        (Some(v), _) => format!("{v:.1}%"),
+        (None, _) => format!(
             "{UNAVAILABLE} (needs ten importers with a {y} total; the data determine {})",
-            d.ranking.len()
+            d.ranking.iter().filter(|r| r.tonnes.is_some()).count()
         ),
     };
     let _ = writeln!(out, "Top-10 share   {top10}");
@@ -61,9 +101,9 @@ pub fn describe_table(d: &Describe) -> String {
         for g in &d.groups {
             t.row([
                 g.importer.code().to_string(),
-                thousands(g.tonnes, 0),
-                share(g.share_pct),
-                fmt_pct(g.yoy_pct),
+                fmt_bounds(&g.bounds),
+                share(g.share_pct, g.share_from),
+                fmt_change(&g.change),
             ]);
         }
         let _ = write!(out, "\n{}", t.render());
@@ -72,8 +112,35 @@ pub fn describe_table(d: &Describe) -> String {
         let _ = writeln!(out, "\nFastest growers");
         let _ = write!(out, "{}", importer_table(&d.fastest_growers).render());
     }
-
+    if !d.published_shares.is_empty() {
+        let mut t = Table::new(&[
+            ("share of", Align::Left),
+            ("in", Align::Left),
+            ("published", Align::Right),
+            ("computed", Align::Right),
+        ]);
+        for s in &d.published_shares {
+            t.row([
+                format!("{} of {}", s.subject, s.of),
+                s.span.to_string(),
+                share(s.share_pct, None),
+                share(s.computed_pct, None),
+            ]);
+        }
+        let _ = write!(out, "\nPublished shares\n{}", t.render());
+    }
     let _ = writeln!(out, "\nWorld exports by part of {y}");
+    let _ = write!(out, "{}", parts_table(d).render());
+    let _ = writeln!(
+        out,
+        "\n{UNAVAILABLE}: not determined by the observations (magcast never estimates in describe). \
+         a-b, >a, <b: known only within bounds. (g): from a published growth ratio; \
+         (prev): published change on the span just before."
+    );
+    out
+}
+
+fn parts_table(d: &Describe) -> Table {
     let mut t = Table::new(&[
         ("period", Align::Left),
         ("tonnes", Align::Right),
@@ -84,47 +151,55 @@ pub fn describe_table(d: &Describe) -> String {
     for h in &d.halves {
         t.row([
             format!("H{}", h.half),
-            fmt_tonnes(h.tonnes),
-            fmt_pct(h.yoy_pct),
+            fmt_bounds(&h.bounds),
+            fmt_change(&h.change),
             basis(&h.basis),
         ]);
     }
     for q in &d.quarters {
         t.row([
             format!("Q{}", q.quarter),
-            fmt_tonnes(q.tonnes),
-            fmt_pct(q.yoy_pct),
+            fmt_bounds(&q.bounds),
+            fmt_change(&q.change),
             basis(&q.basis),
         ]);
     }
     for m in &d.months {
         t.row([
-            format!("{y}-{:02}", m.month),
-            fmt_tonnes(m.tonnes),
-            fmt_pct(m.yoy_pct),
+            format!("{}-{:02}", d.year, m.month),
+            fmt_bounds(&m.bounds),
+            fmt_change(&m.change),
             basis(&m.basis),
         ]);
     }
-    let _ = write!(out, "{}", t.render());
-    let _ = writeln!(
-        out,
-        "\n{UNAVAILABLE}: not determined by the observations (magcast never estimates in describe)."
-    );
-    out
+    t
 }
 
-fn with_unit(tonnes: Option<f64>) -> String {
-    tonnes.map_or_else(
-        || UNAVAILABLE.to_string(),
-        |t| format!("{} t", thousands(t, 0)),
-    )
+fn with_unit(b: &TonnesBounds) -> String {
+    match b.tonnes_kind {
+        "unknown" => UNAVAILABLE.to_string(),
+        _ => format!("{} t", fmt_bounds(b)),
+    }
 }
 
-fn share(v: Option<f64>) -> String {
-    v.map_or_else(|| UNAVAILABLE.to_string(), |v| format!("{v:.1}%"))
+fn share(v: Option<f64>, from: Option<&str>) -> String {
+    match (v, from) {
+        (Some(v), Some("published")) => format!("{v:.1}% (published)"),
+        (Some(v), _) => format!("{v:.1}%"),
+        (None, _) => UNAVAILABLE.to_string(),
+    }
 }
 
-fn importer_table(rows: &[crate::data::RankedImporter]) -> Table {
+/// Where a ranked importer's figure comes from, with its published rank.
+fn ranked_from(r: &RankedImporter) -> String {
+    match (&r.published_rank, r.bounds.tonnes_kind) {
+        (Some(rank), "unknown") => format!("published rank {rank}; value unknown"),
+        (Some(rank), _) => format!("{} (rank {rank})", r.basis),
+        (None, _) => r.basis.clone(),
+    }
+}
+
+fn importer_table(rows: &[RankedImporter]) -> Table {
     let mut t = Table::new(&[
         ("rank", Align::Right),
         ("importer", Align::Left),
@@ -135,22 +210,29 @@ fn importer_table(rows: &[crate::data::RankedImporter]) -> Table {
         ("from", Align::Left),
     ]);
     for r in rows {
+        let tonnes = match r.bounds.tonnes_kind {
+            "unknown" => "unknown".to_string(),
+            _ => fmt_bounds(&r.bounds),
+        };
+        let from = ranked_from(r);
         t.row([
             r.rank.to_string(),
             r.importer.code().to_string(),
             r.name.to_string(),
-            thousands(r.tonnes, 0),
-            share(r.share_pct),
-            fmt_pct(r.yoy_pct),
-            r.basis.clone(),
+            tonnes,
+            share(r.share_pct, r.share_from),
+            fmt_change(&r.change),
+            from,
         ]);
     }
     t
 }
 
-/// The headline statistics as long CSV:
-/// `year,section,item,tonnes,share_pct,yoy_pct,basis`, one row per figure; blank
-/// cells are figures the data do not determine.
+/// The headline statistics as long CSV, one row per figure:
+/// `year,section,item,tonnes,share_pct,yoy_pct,basis` and then the bounds and
+/// change explicitly (`tonnes_kind,tonnes_low,tonnes_high,change_from,
+/// change_basis,change_low_pct,change_high_pct`). Blank cells are figures the
+/// data do not determine.
 ///
 /// # Errors
 /// [`ReportError::Csv`] if writing fails.
@@ -164,40 +246,79 @@ pub fn describe_csv(d: &Describe, out: impl std::io::Write) -> Result<(), Report
         "share_pct",
         "yoy_pct",
         "basis",
+        "tonnes_kind",
+        "tonnes_low",
+        "tonnes_high",
+        "change_from",
+        "change_basis",
+        "change_low_pct",
+        "change_high_pct",
     ])?;
-    let num = |v: Option<f64>| v.map(|v| format!("{v}")).unwrap_or_default();
-    let pct = |v: Option<f64>| v.map(|v| format!("{:.2}", v)).unwrap_or_default();
     let year = d.year.to_string();
-    w.write_record([
-        year.as_str(),
+    let mut row = |section: &str,
+                   item: &str,
+                   tonnes: Option<f64>,
+                   share_pct: Option<f64>,
+                   yoy: Option<f64>,
+                   basis: &str,
+                   bounds: &TonnesBounds,
+                   change: &Change| {
+        w.write_record([
+            year.as_str(),
+            section,
+            item,
+            &num(tonnes),
+            &pct(share_pct),
+            &pct(yoy),
+            basis,
+            bounds.tonnes_kind,
+            &num(bounds.tonnes_low),
+            &num(bounds.tonnes_high),
+            change.change_from,
+            change.change_basis.unwrap_or(""),
+            &pct(change.change_low_pct),
+            &pct(change.change_high_pct),
+        ])
+    };
+    let total_share = d.total_tonnes.map(|_| 100.0);
+    let total_basis = d.total_basis.as_deref().unwrap_or("");
+    row(
         "total",
         "WORLD",
-        &num(d.total_tonnes),
-        &pct(d.total_tonnes.map(|_| 100.0)),
-        &pct(d.yoy_pct),
-        d.total_basis.as_deref().unwrap_or(""),
-    ])?;
+        d.total_tonnes,
+        total_share,
+        d.yoy_pct,
+        total_basis,
+        &d.total_bounds,
+        &d.total_change,
+    )?;
     for r in &d.ranking {
-        w.write_record([
-            year.as_str(),
+        row(
             "importer",
             r.importer.code(),
-            &num(Some(r.tonnes)),
-            &pct(r.share_pct),
-            &pct(r.yoy_pct),
-            &r.basis,
-        ])?;
+            r.tonnes,
+            r.share_pct,
+            r.yoy_pct,
+            &ranked_from(r),
+            &r.bounds,
+            &r.change,
+        )?;
     }
     for g in &d.groups {
-        w.write_record([
-            year.as_str(),
+        let basis = g
+            .share_from
+            .map(|f| format!("share {f}"))
+            .unwrap_or_default();
+        row(
             "group",
             g.importer.code(),
-            &num(Some(g.tonnes)),
-            &pct(g.share_pct),
-            &pct(g.yoy_pct),
-            "",
-        ])?;
+            g.tonnes,
+            g.share_pct,
+            g.yoy_pct,
+            &basis,
+            &g.bounds,
+            &g.change,
+        )?;
     }
     let parts = d
         .halves
@@ -209,6 +330,8 @@ pub fn describe_csv(d: &Describe, out: impl std::io::Write) -> Result<(), Report
                 h.tonnes,
                 h.yoy_pct,
                 &h.basis,
+                &h.bounds,
+                &h.change,
             )
         })
         .chain(d.quarters.iter().map(|q| {
@@ -218,6 +341,8 @@ pub fn describe_csv(d: &Describe, out: impl std::io::Write) -> Result<(), Report
                 q.tonnes,
                 q.yoy_pct,
                 &q.basis,
+                &q.bounds,
+                &q.change,
             )
         }))
         .chain(d.months.iter().map(|m| {
@@ -227,20 +352,103 @@ pub fn describe_csv(d: &Describe, out: impl std::io::Write) -> Result<(), Report
                 m.tonnes,
                 m.yoy_pct,
                 &m.basis,
+                &m.bounds,
+                &m.change,
             )
         }));
-    for (section, item, tonnes, yoy, basis) in parts {
-        let basis = basis.as_deref().unwrap_or("");
-        w.write_record([
-            year.as_str(),
+    for (section, item, tonnes, yoy, basis, bounds, change) in parts {
+        row(
             section,
             &item,
-            &num(tonnes),
-            "",
-            &pct(yoy),
-            basis,
-        ])?;
+            tonnes,
+            None,
+            yoy,
+            basis.as_deref().unwrap_or(""),
+            bounds,
+            change,
+        )?;
+    }
+    let unknown = TonnesBounds::of(None);
+    for s in &d.published_shares {
+        let basis = format!("published, {} of {}", s.span, s.of);
+        let change = Change::unknown();
+        row(
+            "published_share",
+            &s.subject,
+            None,
+            s.share_pct,
+            None,
+            &basis,
+            &unknown,
+            &change,
+        )?;
     }
     w.flush().map_err(|e| ReportError::Csv(e.into()))?;
     Ok(())
+}
+
+fn num(v: Option<f64>) -> String {
+    v.map(|v| format!("{v}")).unwrap_or_default()
+}
+
+fn pct(v: Option<f64>) -> String {
+    v.map(|v| format!("{v:.2}")).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bounds(kind: &'static str, low: Option<f64>, high: Option<f64>) -> TonnesBounds {
+        TonnesBounds {
+            tonnes_kind: kind,
+            tonnes_low: low,
+            tonnes_high: high,
+        }
+    }
+
+    #[test]
+    fn ranges_print_as_ranges() {
+        assert_eq!(
+            fmt_bounds(&bounds("point", Some(1116.0), Some(1116.0))),
+            "1,116"
+        );
+        assert_eq!(
+            fmt_bounds(&bounds("range", Some(1800.0), Some(2500.0))),
+            "1,800-2,500"
+        );
+        assert_eq!(fmt_bounds(&bounds("range", Some(5800.0), None)), ">5,800");
+        assert_eq!(
+            fmt_bounds(&bounds("range", Some(0.0), Some(11000.0))),
+            "<11,000"
+        );
+        assert_eq!(fmt_bounds(&bounds("unknown", None, None)), "n/a");
+        let change = |from, basis, low, high| Change {
+            change_from: from,
+            change_basis: basis,
+            change_low_pct: low,
+            change_high_pct: high,
+        };
+        assert_eq!(
+            fmt_change(&change("levels", Some("yoy"), Some(-1.31), Some(-1.31))),
+            "-1.3%"
+        );
+        assert_eq!(
+            fmt_change(&change("growth", Some("yoy"), Some(24.0), Some(24.0))),
+            "+24.0% (g)"
+        );
+        assert_eq!(
+            fmt_change(&change("growth", Some("prev"), Some(-29.7), Some(-29.7))),
+            "-29.7% (prev)"
+        );
+        assert_eq!(
+            fmt_change(&change("ranges", Some("yoy"), Some(-5.0), Some(12.5))),
+            "-5.0% to +12.5%"
+        );
+        assert_eq!(
+            fmt_change(&change("ranges", Some("yoy"), Some(-10.0), None)),
+            ">-10.0%"
+        );
+        assert_eq!(fmt_change(&Change::unknown()), "n/a");
+    }
 }
