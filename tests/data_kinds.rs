@@ -579,6 +579,7 @@ fn describe_shows_ranges_as_ranges_in_every_format() {
         "2025-07      >90        >-10.0%  observed range",
         "+10.0% (prev)",
         "EU27 of WORLD   2025-07      38.0%       n/a",
+        "a-b, >a, <b: known only within bounds",
     ] {
         assert!(table.contains(part), "{part:?} missing from\n{table}");
     }
@@ -609,5 +610,37 @@ fn describe_shows_ranges_as_ranges_in_every_format() {
             "2025,published_share,TOP10,,73.00,,\"published, 2025 of WORLD\",unknown,,,unknown,,,\n"
         ),
         "{csv}"
+    );
+}
+
+#[test]
+fn the_format_examples_in_the_data_readme_load_as_documented() {
+    let readme = std::fs::read_to_string("data/README.md").unwrap();
+    let block: Vec<&str> = readme
+        .lines()
+        .skip_while(|l| {
+            !l.trim_start()
+                .starts_with("period,importer,tonnes,tonnes_low")
+        })
+        .skip(1)
+        .skip_while(|l| {
+            !l.trim_start()
+                .starts_with("period,importer,tonnes,tonnes_low")
+        })
+        .take_while(|l| !l.trim().is_empty())
+        .map(str::trim)
+        .collect();
+    assert_eq!(block.len(), 6, "header and one row per kind: {block:?}");
+    let obs = load(&(block.join("\n") + "\n")).unwrap();
+    assert_eq!(obs.rows()[0].usd, Some(5.1e6));
+    assert_eq!(
+        [
+            obs.len(),
+            obs.ranges().len(),
+            obs.growths().len(),
+            obs.shares().len(),
+            obs.ranks().len()
+        ],
+        [1, 1, 1, 1, 1]
     );
 }

@@ -133,11 +133,30 @@ pub fn describe_table(d: &Describe) -> String {
     let _ = write!(out, "{}", parts_table(d).render());
     let _ = writeln!(
         out,
-        "\n{UNAVAILABLE}: not determined by the observations (magcast never estimates in describe). \
-         a-b, >a, <b: known only within bounds. (g): from a published growth ratio; \
-         (prev): published change on the span just before."
+        "\n{UNAVAILABLE}: not determined by the observations (magcast never estimates in describe)."
     );
+    if has_marks(d) {
+        let _ = writeln!(
+            out,
+            "a-b, >a, <b: known only within bounds; (g): from a published growth ratio; \
+             (prev): a published change on the span just before."
+        );
+    }
     out
+}
+
+/// Whether any figure is shown as bounds or from a published ratio, so that the
+/// marks need explaining.
+fn has_marks(d: &Describe) -> bool {
+    let marked = |b: &TonnesBounds, c: &Change| {
+        b.tonnes_kind == "range" || matches!(c.change_from, "growth" | "ranges")
+    };
+    marked(&d.total_bounds, &d.total_change)
+        || d.ranking.iter().any(|r| marked(&r.bounds, &r.change))
+        || d.groups.iter().any(|g| marked(&g.bounds, &g.change))
+        || d.halves.iter().any(|h| marked(&h.bounds, &h.change))
+        || d.quarters.iter().any(|q| marked(&q.bounds, &q.change))
+        || d.months.iter().any(|m| marked(&m.bounds, &m.change))
 }
 
 fn parts_table(d: &Describe) -> Table {
