@@ -395,8 +395,18 @@ fn more_refusals_and_what_is_accepted() {
     .unwrap();
     assert_eq!((obs.ranks().len(), obs.duplicates_dropped()), (1, 1));
     assert_eq!(obs.growths().items()[0].span.len(), 4);
-    // A v1 file may leave status blank; a v2 file may not.
-    assert!(load("period,importer,tonnes,status\n2025,USA,5,\n").is_ok());
+    // In a v1 file status stays free metadata, as before; a v2 file must have
+    // the column.
+    let old =
+        load("period,importer,tonnes,status,note\n2025,USA,5,,\n2024,USA,4,derived,\n").unwrap();
+    assert_eq!(old.metadata(1, "status"), Some("derived"));
+    assert!(load("period,importer,tonnes,status\n2025,USA,5,preliminary\n").is_ok());
+    let err = load("period,importer,tonnes,rank\n2025,USA,,1\n").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "k.csv:1: missing required column `status` (the header has: `period`, `importer`, \
+         `tonnes`, `rank`)"
+    );
 }
 
 #[test]

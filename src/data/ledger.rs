@@ -384,11 +384,11 @@ mod tests {
     fn ranges_give_bounds_through_sums_and_differences() {
         let obs = load_from_bytes(
             Path::new("t.csv"),
-            b"period,importer,tonnes,tonnes_low,tonnes_high\n\
-              2025,KOR,,100,150\n2025-01..06,KOR,,40,60\n\
-              2025,DEU,,300,400\n2025-01..06,DEU,120,,\n\
-              2025-Q3,WORLD,300,,\n2025-07,WORLD,,90,\n\
-              2025,JPN,10,,\n2025-01..06,JPN,,20,30\n"
+            b"period,importer,tonnes,tonnes_low,tonnes_high,status\n\
+              2025,KOR,,100,150,approximate\n2025-01..06,KOR,,40,60,approximate\n\
+              2025,DEU,,300,400,approximate\n2025-01..06,DEU,120,,,confirmed\n\
+              2025-Q3,WORLD,300,,,confirmed\n2025-07,WORLD,,90,,confirmed\n\
+              2025,JPN,10,,,confirmed\n2025-01..06,JPN,,20,30,approximate\n"
                 .to_vec(),
             LoadOptions::default(),
         )

@@ -53,6 +53,10 @@ impl Columns {
         ]
         .iter()
         .any(Option::is_some);
+        if v2 {
+            // Every fact of format v2 says how sure it is.
+            input.require("status")?;
+        }
         Ok(Columns {
             period: input.require("period")?,
             importer: input.require("importer")?,
@@ -279,19 +283,22 @@ fn kind(row: &Row<'_>, cols: &Columns, problems: &mut ProblemList) -> Option<Kin
     Some(kind)
 }
 
-/// `status` is one of three words (filled on every row of a v2 file), and a
-/// derived figure says how it was derived.
+/// In a v2 file `status` is one of three words on every row, and a derived
+/// figure says how it was derived. In a v1 file status is free metadata, as it
+/// always was, so that old files load unchanged.
 fn check_status(row: &Row<'_>, cols: &Columns, problems: &mut ProblemList) {
-    let Some(col) = cols.status else { return };
+    let Some(col) = cols.status.filter(|_| cols.v2) else {
+        return;
+    };
     let Some(status) = row.text(col, problems) else {
         return;
     };
     match status.to_ascii_lowercase().as_str() {
-        "" if cols.v2 => problems.push(
+        "" => problems.push(
             row.location(col),
             "status is missing: write confirmed, derived or approximate",
         ),
-        "" | "confirmed" | "approximate" => {}
+        "confirmed" | "approximate" => {}
         "derived" => {
             let note = cols.note.and_then(|c| row.text(c, problems)).unwrap_or("");
             if note.is_empty() {
