@@ -314,8 +314,11 @@ impl ObservationsBuilder {
         location: impl FnOnce() -> Location,
         problems: &mut ProblemList,
     ) {
-        let cells = self.intern(metadata);
+        let width = self.obs.metadata_columns.len();
         let b = &mut self.obs;
+        let interned = &mut self.interned;
+        // Metadata is interned only for a fact that is kept.
+        let cells = || intern(interned, &mut b.metadata_values, width, metadata);
         let outcome = match fact.into() {
             AnyFact::Level(o) => match self.usd_levels.seen.get(&o.key()) {
                 Some(&i) => Err(mixed_levels(&o.what(), &b.usd_levels, i, "tonnes")),
@@ -337,28 +340,6 @@ impl ObservationsBuilder {
         }
     }
 
-    /// The metadata cells of one fact, `width` of them whatever the row gave.
-    fn intern(&mut self, metadata: impl IntoIterator<Item = Box<str>>) -> Vec<u32> {
-        let width = self.obs.metadata_columns.len();
-        let mut cells = Vec::with_capacity(width);
-        for value in metadata.into_iter().take(width) {
-            let id = match self.interned.get(&value) {
-                Some(&id) => id,
-                None => {
-                    let id = self.obs.metadata_values.len() as u32;
-                    self.obs.metadata_values.push(value.clone());
-                    self.interned.insert(value, id);
-                    id
-                }
-            };
-            cells.push(id);
-        }
-        // Short rows are refused before they reach here, but keep the layout
-        // rectangular whatever happens.
-        cells.resize(width, 0);
-        cells
-    }
-
     /// The facts so far (for checks across rows before finishing).
     pub(crate) fn observations(&self) -> &Observations {
         &self.obs
@@ -370,6 +351,32 @@ impl ObservationsBuilder {
     }
 }
 
+/// The metadata cells of one fact, `width` of them whatever the row gave.
+fn intern(
+    interned: &mut HashMap<Box<str>, u32>,
+    values: &mut Vec<Box<str>>,
+    width: usize,
+    metadata: impl IntoIterator<Item = Box<str>>,
+) -> Vec<u32> {
+    let mut cells = Vec::with_capacity(width);
+    for value in metadata.into_iter().take(width) {
+        let id = match interned.get(&value) {
+            Some(&id) => id,
+            None => {
+                let id = values.len() as u32;
+                values.push(value.clone());
+                interned.insert(value, id);
+                id
+            }
+        };
+        cells.push(id);
+    }
+    // Short rows are refused before they reach here, but keep the layout
+    // rectangular whatever happens.
+    cells.resize(width, 0);
+    cells
+}
+
 /// Appends `item` (`Ok(true)`), drops an exact repeat (`Ok(false)`) or words
 /// the conflict.
 fn add<T: Fact>(
@@ -377,13 +384,13 @@ fn add<T: Fact>(
     facts: &mut Facts<T>,
     item: T,
     line: u64,
-    cells: Vec<u32>,
+    cells: impl FnOnce() -> Vec<u32>,
 ) -> Result<bool, String> {
     match collector.place(facts, &item) {
         Placement::New => {
             facts.items.push(item);
             facts.lines.push(line);
-            facts.cells.extend(cells);
+            facts.cells.extend(cells());
             Ok(true)
         }
         Placement::Repeat => Ok(false),
