@@ -14,8 +14,9 @@ fn fixture() -> Observations {
 ///
 /// * World 2025 = H1 600 + H2 600 = 1,200 t (a point), 2024 = 1,000 t: +20 %.
 /// * DEU 2025 is only the range 300-400 t; 2024 = 250 t, so its y/y is the
-///   range [300 / 250 - 1, 400 / 250 - 1] = [+20 %, +60 %], and no share is
-///   computed. Ranked first: its guaranteed 300 t exceeds USA's 200 t.
+///   range [300 / 250 - 1, 400 / 250 - 1] = [+20 %, +60 %], and its share of
+///   the 1,200 t is [300 / 1,200, 400 / 1,200] = [25 %, 33.33 %], no point.
+///   Ranked first: its guaranteed 300 t exceeds USA's 200 t.
 /// * USA 2025 = 200 t, share 200 / 1,200 = 16.67 %; 2024 is not in the data,
 ///   so its y/y is the published ratio 0.8: -20 %.
 /// * JPN (rank 3), KOR and VNM (ranks 4-5) have no value: listed with their
@@ -70,7 +71,9 @@ fn describe_uses_every_kind_honestly() {
     assert_eq!((deu.yoy_pct, deu.change.change_from), (None, "ranges"));
     assert!((deu.change.change_low_pct.unwrap() - 20.0).abs() < 1e-9);
     assert!((deu.change.change_high_pct.unwrap() - 60.0).abs() < 1e-9);
-    assert_eq!(deu.share_pct, None);
+    assert_eq!((deu.share_pct, deu.share_from), (None, Some("bounds")));
+    assert!((deu.share_low_pct.unwrap() - 25.0).abs() < 1e-9);
+    assert!((deu.share_high_pct.unwrap() - 100.0 / 3.0).abs() < 1e-9);
     let usa = &d.ranking[1];
     assert!((usa.share_pct.unwrap() - 200.0 / 12.0).abs() < 1e-9);
     assert!((usa.yoy_pct.unwrap() + 20.0).abs() < 1e-9);
@@ -139,7 +142,7 @@ fn describe_shows_ranges_as_ranges_in_every_format() {
     let d = data::describe(&fixture(), data::DescribeRequest::default()).unwrap();
     let table = magcast::report::describe_table(&d);
     for part in [
-        "   1  DEU       Germany        300-400",
+        "   1  DEU       Germany        300-400  25.0-33.3%  +20.0% to +60.0%",
         "+20.0% to +60.0%",
         "   3  JPN       Japan          unknown",
         "published rank 3; value unknown",
@@ -157,6 +160,8 @@ fn describe_shows_ranges_as_ranges_in_every_format() {
     assert_eq!(json["ranking"][0]["tonnes_kind"], "range");
     assert_eq!(json["ranking"][0]["tonnes_low"], 300.0);
     assert_eq!(json["ranking"][0]["tonnes_high"], 400.0);
+    assert_eq!(json["ranking"][0]["share_pct"], serde_json::Value::Null);
+    assert_eq!(json["ranking"][0]["share_high_pct"], 33.33);
     assert_eq!(json["months"][6]["tonnes_high"], serde_json::Value::Null);
     assert_eq!(json["months"][6]["change_low_pct"], -10.0);
     let mut csv = Vec::new();
@@ -164,19 +169,19 @@ fn describe_shows_ranges_as_ranges_in_every_format() {
     let csv = String::from_utf8(csv).unwrap();
     assert!(
         csv.contains(
-            "2025,importer,DEU,,,,observed range (rank 1),range,300,400,ranges,yoy,20.00,60.00\n"
+            "2025,importer,DEU,,,,observed range (rank 1),range,300,400,ranges,yoy,20.00,60.00,25.00,33.33\n"
         ),
         "{csv}"
     );
     assert!(
         csv.contains(
-            "2025,quarter,Q3,,,,2025-01..09 - 2025-01..06 (with ranges),range,250,350,unknown,,,\n"
+            "2025,quarter,Q3,,,,2025-01..09 - 2025-01..06 (with ranges),range,250,350,unknown,,,,,\n"
         ),
         "{csv}"
     );
     assert!(
         csv.contains(
-            "2025,published_share,TOP10,,73.00,,\"published, 2025 of WORLD\",unknown,,,unknown,,,\n"
+            "2025,published_share,TOP10,,73.00,,\"published, 2025 of WORLD\",unknown,,,unknown,,,,73.00,73.00\n"
         ),
         "{csv}"
     );

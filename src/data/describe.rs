@@ -163,10 +163,16 @@ pub struct RankedImporter {
     /// Tonnes as a point, bounds or unknown.
     #[serde(flatten)]
     pub bounds: TonnesBounds,
-    /// Share of the world total, %: computed from points, else published.
+    /// Share of the world total, %, where it is a point (computed or published).
     #[serde(serialize_with = "pct")]
     pub share_pct: Option<f64>,
-    /// `computed` or `published`, where there is a share.
+    /// The lower end of the share, % (the share itself for a point).
+    #[serde(serialize_with = "pct")]
+    pub share_low_pct: Option<f64>,
+    /// The upper end of the share, %.
+    #[serde(serialize_with = "pct")]
+    pub share_high_pct: Option<f64>,
+    /// `computed` (two points), `bounds` (either total a range) or `published`.
     pub share_from: Option<&'static str>,
     /// Change on the previous year, %, where it is a point.
     #[serde(serialize_with = "pct")]
@@ -190,10 +196,16 @@ pub struct GroupLine {
     /// Tonnes as a point, bounds or unknown.
     #[serde(flatten)]
     pub bounds: TonnesBounds,
-    /// Share of the world total, %: computed from points, else published.
+    /// Share of the world total, %, where it is a point (computed or published).
     #[serde(serialize_with = "pct")]
     pub share_pct: Option<f64>,
-    /// `computed` or `published`, where there is a share.
+    /// The lower end of the share, % (the share itself for a point).
+    #[serde(serialize_with = "pct")]
+    pub share_low_pct: Option<f64>,
+    /// The upper end of the share, %.
+    #[serde(serialize_with = "pct")]
+    pub share_high_pct: Option<f64>,
+    /// `computed` (two points), `bounds` (either total a range) or `published`.
     pub share_from: Option<&'static str>,
     /// Change on the previous year, %, where it is a point.
     #[serde(serialize_with = "pct")]
@@ -310,10 +322,10 @@ pub fn describe(obs: &Observations, request: DescribeRequest) -> Result<Describe
     let total = ledger.tonnes_figure(Importer::World, span);
     let total_t = total.as_ref().and_then(Figure::point);
     let (yoy_pct, total_change) = known.change(Importer::World, span, total.as_ref());
-    let ranked = ranking(&known, span, total_t, request.growers.unwrap_or(5));
+    let ranked = ranking(&known, span, total.as_ref(), request.growers.unwrap_or(5));
     let groups = Group::ALL
         .iter()
-        .filter_map(|&g| known.group_line(Importer::Group(g), span, total_t))
+        .filter_map(|&g| known.group_line(Importer::Group(g), span, total.as_ref()))
         .collect();
     let halves = (1..=2)
         .map(|half| {

@@ -27,6 +27,25 @@ pub(crate) fn basis_text(figure: &Figure) -> String {
     }
 }
 
+/// A share of the world total, % (see `RankedImporter::share_from`).
+struct ShareBounds {
+    share_pct: Option<f64>,
+    share_low_pct: Option<f64>,
+    share_high_pct: Option<f64>,
+    share_from: Option<&'static str>,
+}
+
+impl ShareBounds {
+    fn point(pct: f64, from: &'static str) -> ShareBounds {
+        ShareBounds {
+            share_pct: Some(pct),
+            share_low_pct: Some(pct),
+            share_high_pct: Some(pct),
+            share_from: Some(from),
+        }
+    }
+}
+
 impl Change {
     /// No change known.
     pub fn unknown() -> Change {
@@ -137,26 +156,46 @@ impl<'a> Known<'a> {
             .map(|r| r.rank)
     }
 
-    /// The share computed from points, else the published one, and which it is.
+    /// The share of the world total: computed from two points, else bounds from
+    /// interval arithmetic where either is a range, else the published share.
     fn share(
         &self,
         importer: Importer,
         span: Span,
-        tonnes: Option<f64>,
-        world: Option<f64>,
-    ) -> (Option<f64>, Option<&'static str>) {
-        let computed = tonnes
-            .zip(world.filter(|&w| w > 0.0))
-            .map(|(t, w)| t / w * 100.0);
-        match computed {
-            Some(v) => (Some(v), Some("computed")),
-            None => {
-                match self.published_share(ShareSubject::Importer(importer), Importer::World, span)
-                {
-                    Some(v) => (Some(v), Some("published")),
-                    None => (None, None),
-                }
+        figure: Option<&Figure>,
+        world: Option<&Figure>,
+    ) -> ShareBounds {
+        if let (Some(f), Some(w)) = (figure, world) {
+            if let (Some(t), Some(w)) = (f.point(), w.point().filter(|&w| w > 0.0)) {
+                return ShareBounds::point(t / w * 100.0, "computed");
             }
+            // The smallest share is the lowest figure of the highest total, and so on;
+            // no share exceeds 100 %.
+            let low = w
+                .high()
+                .filter(|&h| h > 0.0)
+                .map_or(0.0, |h| f.low() / h * 100.0);
+            let high = f
+                .high()
+                .filter(|_| w.low() > 0.0)
+                .map_or(100.0, |h| (h / w.low() * 100.0).min(100.0));
+            if low > 0.0 || high < 100.0 {
+                return ShareBounds {
+                    share_pct: None,
+                    share_low_pct: Some(low),
+                    share_high_pct: Some(high),
+                    share_from: Some("bounds"),
+                };
+            }
+        }
+        match self.published_share(ShareSubject::Importer(importer), Importer::World, span) {
+            Some(v) => ShareBounds::point(v, "published"),
+            None => ShareBounds {
+                share_pct: None,
+                share_low_pct: None,
+                share_high_pct: None,
+                share_from: None,
+            },
         }
     }
 
@@ -165,12 +204,12 @@ impl<'a> Known<'a> {
         &self,
         importer: Importer,
         span: Span,
-        world: Option<f64>,
+        world: Option<&Figure>,
     ) -> Option<GroupLine> {
         let figure = self.ledger.tonnes_figure(importer, span);
         let tonnes = figure.as_ref().and_then(Figure::point);
-        let (share_pct, share_from) = self.share(importer, span, tonnes, world);
-        if figure.is_none() && share_pct.is_none() {
+        let share = self.share(importer, span, figure.as_ref(), world);
+        if figure.is_none() && share.share_from.is_none() {
             return None;
         }
         let (yoy_pct, change) = self.change(importer, span, figure.as_ref());
@@ -178,8 +217,10 @@ impl<'a> Known<'a> {
             importer,
             tonnes,
             bounds: TonnesBounds::of(figure.as_ref()),
-            share_pct,
-            share_from,
+            share_pct: share.share_pct,
+            share_low_pct: share.share_low_pct,
+            share_high_pct: share.share_high_pct,
+            share_from: share.share_from,
             yoy_pct,
             change,
         })
@@ -242,7 +283,7 @@ fn entry(
     known: &Known<'_>,
     imp: Importer,
     span: Span,
-    world: Option<f64>,
+    world: Option<&Figure>,
 ) -> Option<RankedImporter> {
     let figure = known.ledger.tonnes_figure(imp, span);
     let published_rank = known.published_rank(imp, span);
@@ -250,7 +291,7 @@ fn entry(
         return None;
     }
     let tonnes = figure.as_ref().and_then(Figure::point);
-    let (share_pct, share_from) = known.share(imp, span, tonnes, world);
+    let share = known.share(imp, span, figure.as_ref(), world);
     let (yoy_pct, change) = known.change(imp, span, figure.as_ref());
     Some(RankedImporter {
         rank: 0,
@@ -258,8 +299,10 @@ fn entry(
         name: imp.name(),
         tonnes,
         bounds: TonnesBounds::of(figure.as_ref()),
-        share_pct,
-        share_from,
+        share_pct: share.share_pct,
+        share_low_pct: share.share_low_pct,
+        share_high_pct: share.share_high_pct,
+        share_from: share.share_from,
         yoy_pct,
         change,
         published_rank: published_rank.map(|r| r.to_string()),
@@ -289,11 +332,17 @@ fn order_key(r: &RankedImporter) -> (u8, f64, u16) {
 }
 
 /// The countries of the year in order, and the figures that follow from them.
-pub(crate) fn ranking(known: &Known<'_>, span: Span, world: Option<f64>, growers: usize) -> Ranked {
+pub(crate) fn ranking(
+    known: &Known<'_>,
+    span: Span,
+    world_figure: Option<&Figure>,
+    growers: usize,
+) -> Ranked {
+    let world = world_figure.and_then(Figure::point);
     let mut ranking = Vec::new();
     let mut unavailable = Vec::new();
     for imp in known.countries() {
-        match entry(known, imp, span, world) {
+        match entry(known, imp, span, world_figure) {
             Some(e) => ranking.push(e),
             None => unavailable.push(imp),
         }
