@@ -57,15 +57,22 @@ fn describe_csv_has_one_row_per_figure() {
     let mut lines = text.lines();
     assert_eq!(
         lines.next(),
-        Some("year,section,item,tonnes,share_pct,yoy_pct,basis")
+        Some(
+            "year,section,item,tonnes,share_pct,yoy_pct,basis,tonnes_kind,tonnes_low,tonnes_high,\
+             change_from,change_basis,change_low_pct,change_high_pct,share_low_pct,share_high_pct"
+        )
     );
     assert_eq!(
         lines.next(),
-        Some("2024,total,WORLD,58152,100.00,10.00,observed")
+        Some(
+            "2024,total,WORLD,58152,100.00,10.00,observed,point,58152,58152,levels,yoy,10.00,10.00,100.00,100.00"
+        )
     );
     assert_eq!(
         lines.next(),
-        Some("2024,importer,DEU,11000,18.92,24.00,observed")
+        Some(
+            "2024,importer,DEU,11000,18.92,24.00,observed,point,11000,11000,levels,yoy,24.00,24.00,18.92,18.92"
+        )
     );
     // 2 halves, 4 quarters, 12 months, total, 5 importers.
     assert_eq!(text.lines().count(), 1 + 1 + 5 + 2 + 4 + 12);

@@ -290,7 +290,7 @@ fn describe_fixture_with_known_answers() {
     let ranked: Vec<(&str, f64)> = d
         .ranking
         .iter()
-        .map(|r| (r.importer.code(), r.tonnes))
+        .map(|r| (r.importer.code(), r.tonnes.unwrap()))
         .collect();
     assert_eq!(
         ranked,
@@ -422,11 +422,11 @@ proptest! {
         for w in d.ranking.windows(2) { prop_assert!(w[0].tonnes >= w[1].tonnes); }
         for r in &d.ranking {
             let i = codes.iter().position(|c| *c == r.importer.code()).unwrap();
-            prop_assert!(close(r.tonnes, sum(&monthly[i][1])));
+            prop_assert!(close(r.tonnes.unwrap(), sum(&monthly[i][1])));
             prop_assert!(close(r.yoy_pct.unwrap(), (sum(&monthly[i][1]) / sum(&monthly[i][0]) - 1.0) * 100.0));
         }
         if n_importers >= 10 {
-            let top: f64 = d.ranking.iter().take(10).map(|r| r.tonnes).sum();
+            let top: f64 = d.ranking.iter().take(10).map(|r| r.tonnes.unwrap()).sum();
             prop_assert!(close(d.top10_share_pct.unwrap(), top / total * 100.0));
         }
         for (q, line) in d.quarters.iter().enumerate() {

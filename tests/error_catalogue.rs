@@ -8,6 +8,8 @@ use std::path::Path;
 use std::process::Command;
 
 const H: &str = "period,importer,tonnes\n";
+/// The header of data format v2 (every value column, then status and note).
+const H2: &str = "period,importer,tonnes,tonnes_low,tonnes_high,usd,usd_per_t,growth,growth_basis,share,share_of,rank,status,note\n";
 
 struct Entry {
     what: &'static str,
@@ -113,6 +115,69 @@ fn data_entries() -> Vec<Entry> {
             &["cannot read `"],
         ),
     ];
+    let bad2 = |what: &'static str, body: &str, expect: &'static str| Entry {
+        what,
+        files: vec![("d.csv", format!("{H2}{body}").into_bytes())],
+        args: vec!["describe", "--data", "{dir}/d.csv"],
+        expect: vec![expect],
+    };
+    v.extend([
+        bad2(
+            "v2: two kinds on one row",
+            "2025,USA,5,4,,,,,,,,,confirmed,\n",
+            "d.csv:2:4: column `tonnes_low`: more than one kind of fact on one row",
+        ),
+        bad2(
+            "v2: low above high",
+            "2025,USA,,9,1,,,,,,,,confirmed,\n",
+            "d.csv:2:4: column `tonnes_low`: tonnes_low (9) is above tonnes_high (1)",
+        ),
+        bad2(
+            "v2: share outside (0, 1]",
+            "2025,EU27,,,,,,,,38,,,confirmed,\n",
+            "d.csv:2:10: column `share`: share must be above 0 and at most 1",
+        ),
+        bad2(
+            "v2: TOP<n> on a level row",
+            "2025,TOP10,100,,,,,,,,,,confirmed,\n",
+            "d.csv:2:2: column `importer`: TOP10 is allowed only on share rows",
+        ),
+        bad2(
+            "v2: two countries in one place",
+            "2025,DEU,,,,,,,,,,1,confirmed,\n2025,KOR,,,,,,,,,,1,confirmed,\n",
+            "d.csv:3:12: column `rank`: rank 1 in 2025 is given to two countries",
+        ),
+        bad2(
+            "v2: one country ranked twice",
+            "2025,DEU,,,,,,,,,,1,confirmed,\n2025,DEU,,,,,,,,,,3,confirmed,\n",
+            "d.csv:3:12: column `rank`: conflicting duplicate: DEU 2025 rank is 3 here but 1 on line 2",
+        ),
+        bad2(
+            "v2: WORLD ranked",
+            "2025,WORLD,,,,,,,,,,1,confirmed,\n",
+            "d.csv:2:2: column `importer`: WORLD cannot be ranked",
+        ),
+        bad2(
+            "v2: growth not above 0",
+            "2025,USA,,,,,,-0.2,,,,,confirmed,\n",
+            "d.csv:2:8: column `growth`: growth is a ratio above 0",
+        ),
+        bad2(
+            "v2: unknown growth basis",
+            "2025,USA,,,,,,1.2,qoq,,,,confirmed,\n",
+            "d.csv:2:9: column `growth_basis`: unknown growth_basis `qoq`",
+        ),
+        bad2(
+            "v2: unknown status",
+            "2025,USA,5,,,,,,,,,,rumoured,\n",
+            "d.csv:2:13: column `status`: unknown status `rumoured`",
+        ),
+        bad2(
+            "v2: derived without a note",
+            "2025,USA,5,,,,,,,,,,derived,\n",
+            "d.csv:2:13: column `status`: a derived figure needs its derivation in `note`",
+        ),
+    ]);
     v.push(Entry {
         what: "non-UTF-8 bytes",
         files: vec![(

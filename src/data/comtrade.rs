@@ -7,6 +7,16 @@
 //! own partner detail is missing). Rows that break a total down (by second
 //! partner, mode of transport, customs procedure) are skipped so nothing is
 //! counted twice; so are other commodities and Comtrade's unspecified areas.
+//!
+//! Against data format v2: every usable row is a level (tonnes from `netWgt`, or
+//! `qty` in kg, and US$ from `primaryValue`). Comtrade marks weights it estimated
+//! itself (`isNetWgtEstimated`, `isQtyEstimated`); such a row gets the status
+//! `approximate`, every other row `confirmed`, kept in a `status` metadata column
+//! as in the tidy format (unless the file has a `status` column of its own). The
+//! other kinds do not apply: Comtrade publishes reported values, not ranges,
+//! growth rates, shares or ranks, and `derived` has no Comtrade counterpart.
+//! `legacyEstimationFlag` does not say which field was estimated, so it stays
+//! plain metadata.
 
 use super::csv_input::{CsvInput, Row};
 use super::error::{DataError, ProblemList};
@@ -47,6 +57,9 @@ struct Columns {
     net_wgt: Option<usize>,
     qty: Option<usize>,
     qty_unit: Option<usize>,
+    /// Comtrade's "this weight is our estimate" flags for `netWgt` and `qty`.
+    net_wgt_estimated: Option<usize>,
+    qty_estimated: Option<usize>,
     value: Option<usize>,
     /// Breakdown columns and the value that marks a total row.
     totals: Vec<(usize, &'static [&'static str])>,
@@ -76,6 +89,8 @@ impl Columns {
             net_wgt: input.column("netWgt"),
             qty: input.column("qty"),
             qty_unit: input.column("qtyUnitAbbr"),
+            net_wgt_estimated: input.column("isNetWgtEstimated"),
+            qty_estimated: input.column("isQtyEstimated"),
             value: input.column("primaryValue"),
             totals,
         };
@@ -106,13 +121,17 @@ pub(crate) fn read_comtrade(
 ) -> Result<Observations, DataError> {
     let cols = Columns::find(&input)?;
     let used = cols.used();
-    let metadata_columns: Vec<String> = input
+    let mut metadata_columns: Vec<String> = input
         .header()
         .iter()
         .enumerate()
         .filter(|(i, _)| !used.contains(i))
         .map(|(_, h)| h.clone())
         .collect();
+    let add_status = input.column("status").is_none();
+    if add_status {
+        metadata_columns.push("status".to_string());
+    }
     let mut builder = ObservationsBuilder::new(input.path(), metadata_columns);
     let mut problems = ProblemList::default();
     // Rows of the other view are kept aside until the file has been read, so that
@@ -147,7 +166,10 @@ pub(crate) fn read_comtrade(
             ("M", _, "CHN") => (&mut imports, cols.reporter),
             _ => return,
         };
-        if let Some(p) = pending(row, &cols, &used, importer_col, problems) {
+        if let Some(mut p) = pending(row, &cols, &used, importer_col, problems) {
+            if add_status {
+                p.metadata.push(p.status.into());
+            }
             target.push(p);
         }
     })?;
@@ -184,6 +206,8 @@ struct Pending {
     line: u64,
     metadata: Vec<Box<str>>,
     location: super::error::Location,
+    /// `approximate` where Comtrade estimated the weight used, else `confirmed`.
+    status: &'static str,
 }
 
 fn pending(
@@ -220,15 +244,15 @@ fn pending(
         Some(Ok(Some(kg))) => Some(kg),
         _ => None,
     };
-    let kg = match kg {
-        Some(kg) => kg,
+    let (kg, flag) = match kg {
+        Some(kg) => (kg, cols.net_wgt_estimated),
         None => {
             let unit = cols
                 .qty_unit
                 .and_then(|c| row.text(c, problems))
                 .unwrap_or("");
             match cols.qty.map(|c| row.quantity(c, "qty", problems)) {
-                Some(Ok(Some(q))) if unit.eq_ignore_ascii_case("kg") => q,
+                Some(Ok(Some(q))) if unit.eq_ignore_ascii_case("kg") => (q, cols.qty_estimated),
                 Some(Err(())) => return None,
                 _ => {
                     let col = cols.net_wgt.or(cols.qty).unwrap_or(cols.cmd);
@@ -259,7 +283,18 @@ fn pending(
         line: row.line(),
         metadata: row.other_fields(used).collect(),
         location: row.location(cols.net_wgt.unwrap_or(cols.cmd)),
+        status: if estimated(row, flag, problems) {
+            "approximate"
+        } else {
+            "confirmed"
+        },
     })
+}
+
+/// Whether Comtrade's flag column says the value was estimated (`True` or `1`).
+fn estimated(row: &Row<'_>, flag: Option<usize>, problems: &mut ProblemList) -> bool {
+    flag.and_then(|c| row.text(c, problems))
+        .is_some_and(|t| t.eq_ignore_ascii_case("true") || t == "1")
 }
 
 /// The span of a Comtrade row: `period` is `2024` (annual) or `202405` (monthly);

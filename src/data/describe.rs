@@ -2,14 +2,20 @@
 //! total and its change, the ranking of importers, the top-10 share, the fastest
 //! growers, and half-year, quarterly and monthly growth.
 //!
-//! A figure appears only where the observations determine it exactly (see
-//! [`Ledger`]); everything else is `None` ("unavailable"), never estimated.
+//! A figure appears as a point only where the observations determine it exactly
+//! (see [`Ledger`]). Where published ranges enter, it appears as bounds
+//! (`tonnes_kind = range`), never as a point; a change on the year comes from
+//! levels, else from a published growth ratio, else from bounds. Published shares
+//! and ranks fill in where no figure can be computed. Everything else is `None`
+//! ("unavailable"), never estimated.
 
 use serde::{Serialize, Serializer};
 
+use super::describe_parts::{Known, ranking, world_line};
 use super::error::DataError;
 use super::importer::{Group, Importer};
-use super::ledger::{Determined, Ledger};
+use super::kinds::ShareSubject;
+use super::ledger::{Figure, Ledger};
 use super::observation::Observations;
 use super::period::{MAX_YEAR, MIN_YEAR, Month, Span};
 
@@ -33,21 +39,31 @@ pub struct Describe {
     pub total_tonnes: Option<f64>,
     /// How the total follows from the observations.
     pub total_basis: Option<String>,
+    /// The total as a point or bounds.
+    pub total_bounds: TonnesBounds,
     /// The previous year's total, tonnes.
     pub previous_total_tonnes: Option<f64>,
     /// Change of the total on the previous year, %.
     #[serde(serialize_with = "pct")]
     pub yoy_pct: Option<f64>,
+    /// The change of the total and where it comes from.
+    pub total_change: Change,
     /// Customs value of the total, US$.
     pub total_usd: Option<f64>,
-    /// Share of the ten largest importers in the data, % (needs at least ten).
+    /// Share of the ten largest importers, %: computed (needs ten countries with
+    /// a determined total and none known only within bounds), else published.
     #[serde(serialize_with = "pct")]
     pub top10_share_pct: Option<f64>,
-    /// Countries whose year total the data determine, largest first.
+    /// `computed` or `published`, where there is a top-10 share.
+    pub top10_share_from: Option<&'static str>,
+    /// Countries with a year total (a point or bounds) or a published rank:
+    /// those with a figure first, by the tonnes the data guarantee (the point,
+    /// or the lower bound), then those with only a published rank, by rank.
     pub ranking: Vec<RankedImporter>,
-    /// The world total less the ranked countries (other destinations), tonnes.
+    /// The world total less the ranked countries (other destinations), tonnes;
+    /// only where every ranked figure is a point.
     pub other_tonnes: Option<f64>,
-    /// Countries in the data whose year total is not determined.
+    /// Countries in the data with neither a year total nor a published rank.
     pub unavailable: Vec<Importer>,
     /// The fastest-growing ranked countries, by y/y change.
     pub fastest_growers: Vec<RankedImporter>,
@@ -59,6 +75,78 @@ pub struct Describe {
     pub quarters: Vec<QuarterLine>,
     /// World totals by month.
     pub months: Vec<MonthLine>,
+    /// Shares published for spans within the year, with the computed share
+    /// where the data determine it.
+    pub published_shares: Vec<ShareLine>,
+}
+
+/// A tonnes figure as the data give it: `point` (low = high = the value),
+/// `range` (bounds; `tonnes_high` null when open above) or `unknown`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct TonnesBounds {
+    /// `point`, `range` or `unknown`.
+    pub tonnes_kind: &'static str,
+    /// The lower bound.
+    pub tonnes_low: Option<f64>,
+    /// The upper bound.
+    pub tonnes_high: Option<f64>,
+}
+
+impl TonnesBounds {
+    pub(crate) fn of(figure: Option<&Figure>) -> TonnesBounds {
+        match figure {
+            None => TonnesBounds {
+                tonnes_kind: "unknown",
+                tonnes_low: None,
+                tonnes_high: None,
+            },
+            Some(f) => TonnesBounds {
+                tonnes_kind: if f.point().is_some() {
+                    "point"
+                } else {
+                    "range"
+                },
+                tonnes_low: Some(f.low()),
+                tonnes_high: f.high(),
+            },
+        }
+    }
+}
+
+/// A change and where it comes from: `levels` (both totals determined),
+/// `growth` (a published ratio), `ranges` (bounds of either total; the change
+/// is then a range, `change_high_pct` null when open) or `unknown`. The basis is
+/// `yoy` (on a year earlier) or `prev` (on the span just before, from a
+/// published ratio, shown only where no y/y change is known).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Change {
+    /// `levels`, `growth`, `ranges` or `unknown`.
+    pub change_from: &'static str,
+    /// `yoy` or `prev`.
+    pub change_basis: Option<&'static str>,
+    /// The lower end, %.
+    #[serde(serialize_with = "pct")]
+    pub change_low_pct: Option<f64>,
+    /// The upper end, %.
+    #[serde(serialize_with = "pct")]
+    pub change_high_pct: Option<f64>,
+}
+
+/// A published share, and the share the data determine for comparison.
+#[derive(Debug, Clone, Serialize)]
+pub struct ShareLine {
+    /// The importer, or `TOP<n>`.
+    pub subject: String,
+    /// Of whose total.
+    pub of: Importer,
+    /// Over which months.
+    pub span: Span,
+    /// The share as published, %.
+    #[serde(serialize_with = "pct")]
+    pub share_pct: Option<f64>,
+    /// The share computed from determined totals, %, where there are both.
+    #[serde(serialize_with = "pct")]
+    pub computed_pct: Option<f64>,
 }
 
 /// One importer's year.
@@ -70,14 +158,30 @@ pub struct RankedImporter {
     pub importer: Importer,
     /// Its display name.
     pub name: &'static str,
-    /// Tonnes in the year.
-    pub tonnes: f64,
-    /// Share of the world total, %.
+    /// Tonnes in the year, where determined exactly.
+    pub tonnes: Option<f64>,
+    /// Tonnes as a point, bounds or unknown.
+    #[serde(flatten)]
+    pub bounds: TonnesBounds,
+    /// Share of the world total, %, where it is a point (computed or published).
     #[serde(serialize_with = "pct")]
     pub share_pct: Option<f64>,
-    /// Change on the previous year, %.
+    /// The lower end of the share, % (the share itself for a point).
+    #[serde(serialize_with = "pct")]
+    pub share_low_pct: Option<f64>,
+    /// The upper end of the share, %.
+    #[serde(serialize_with = "pct")]
+    pub share_high_pct: Option<f64>,
+    /// `computed` (two points), `bounds` (either total a range) or `published`.
+    pub share_from: Option<&'static str>,
+    /// Change on the previous year, %, where it is a point.
     #[serde(serialize_with = "pct")]
     pub yoy_pct: Option<f64>,
+    /// The change and where it comes from.
+    #[serde(flatten)]
+    pub change: Change,
+    /// The rank published for the year (`3`, or `1-5`), if any.
+    pub published_rank: Option<String>,
     /// How the figure follows from the observations.
     pub basis: String,
 }
@@ -87,14 +191,28 @@ pub struct RankedImporter {
 pub struct GroupLine {
     /// The group's code.
     pub importer: Importer,
-    /// Tonnes in the year.
-    pub tonnes: f64,
-    /// Share of the world total, %.
+    /// Tonnes in the year, where determined exactly.
+    pub tonnes: Option<f64>,
+    /// Tonnes as a point, bounds or unknown.
+    #[serde(flatten)]
+    pub bounds: TonnesBounds,
+    /// Share of the world total, %, where it is a point (computed or published).
     #[serde(serialize_with = "pct")]
     pub share_pct: Option<f64>,
-    /// Change on the previous year, %.
+    /// The lower end of the share, % (the share itself for a point).
+    #[serde(serialize_with = "pct")]
+    pub share_low_pct: Option<f64>,
+    /// The upper end of the share, %.
+    #[serde(serialize_with = "pct")]
+    pub share_high_pct: Option<f64>,
+    /// `computed` (two points), `bounds` (either total a range) or `published`.
+    pub share_from: Option<&'static str>,
+    /// Change on the previous year, %, where it is a point.
     #[serde(serialize_with = "pct")]
     pub yoy_pct: Option<f64>,
+    /// The change and where it comes from.
+    #[serde(flatten)]
+    pub change: Change,
 }
 
 /// World exports in one half-year.
@@ -102,8 +220,14 @@ pub struct GroupLine {
 pub struct HalfLine {
     /// 1 or 2.
     pub half: u32,
-    /// Tonnes.
+    /// Tonnes, where determined exactly.
     pub tonnes: Option<f64>,
+    /// Tonnes as a point, bounds or unknown.
+    #[serde(flatten)]
+    pub bounds: TonnesBounds,
+    /// The change and where it comes from.
+    #[serde(flatten)]
+    pub change: Change,
     /// Change on the same half a year earlier, %.
     #[serde(serialize_with = "pct")]
     pub yoy_pct: Option<f64>,
@@ -116,8 +240,14 @@ pub struct HalfLine {
 pub struct QuarterLine {
     /// 1 to 4.
     pub quarter: u32,
-    /// Tonnes.
+    /// Tonnes, where determined exactly.
     pub tonnes: Option<f64>,
+    /// Tonnes as a point, bounds or unknown.
+    #[serde(flatten)]
+    pub bounds: TonnesBounds,
+    /// The change and where it comes from.
+    #[serde(flatten)]
+    pub change: Change,
     /// Change on the same quarter a year earlier, %.
     #[serde(serialize_with = "pct")]
     pub yoy_pct: Option<f64>,
@@ -130,8 +260,14 @@ pub struct QuarterLine {
 pub struct MonthLine {
     /// 1 to 12.
     pub month: u32,
-    /// Tonnes.
+    /// Tonnes, where determined exactly.
     pub tonnes: Option<f64>,
+    /// Tonnes as a point, bounds or unknown.
+    #[serde(flatten)]
+    pub bounds: TonnesBounds,
+    /// The change and where it comes from.
+    #[serde(flatten)]
+    pub change: Change,
     /// Change on the same month a year earlier, %.
     #[serde(serialize_with = "pct")]
     pub yoy_pct: Option<f64>,
@@ -141,14 +277,14 @@ pub struct MonthLine {
 
 /// Percentages are published to two decimals: more would be false precision for
 /// customs data, and it keeps the JSON readable.
-fn pct<S: Serializer>(value: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+pub(crate) fn pct<S: Serializer>(value: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
     match value {
         Some(v) => s.serialize_f64((v * 100.0).round() / 100.0),
         None => s.serialize_none(),
     }
 }
 
-fn growth(now: f64, before: f64) -> Option<f64> {
+pub(crate) fn growth(now: f64, before: f64) -> Option<f64> {
     (before > 0.0).then(|| (now / before - 1.0) * 100.0)
 }
 
@@ -159,10 +295,10 @@ fn growth(now: f64, before: f64) -> Option<f64> {
 /// for has no data.
 pub fn describe(obs: &Observations, request: DescribeRequest) -> Result<Describe, DataError> {
     let ledger = Ledger::new(obs);
-    let importers = obs.importers();
+    let known = Known::new(obs, &ledger);
     let year = match request.year {
         Some(y) => y,
-        None => latest_complete_year(obs, &ledger, &importers)?,
+        None => latest_complete_year(obs, &ledger)?,
     };
     let (Some(span), Some(prev_span)) = (Span::year(year), Span::year(year - 1)) else {
         return Err(DataError::Unanswerable(format!(
@@ -170,184 +306,120 @@ pub fn describe(obs: &Observations, request: DescribeRequest) -> Result<Describe
         )));
     };
     if !obs
-        .rows()
+        .all_spans()
         .iter()
-        .any(|o| o.span.start().year() <= year && o.span.end().year() >= year)
+        .any(|s| s.start().year() <= year && s.end().year() >= year)
     {
         return Err(DataError::Unanswerable(format!(
             "{}: no observation covers {year} (the data run {})",
             obs.source().display(),
-            obs.month_range().map(|s| s.to_string()).unwrap_or_default()
+            obs.fact_month_range()
+                .map(|s| s.to_string())
+                .unwrap_or_default()
         )));
     }
 
-    let total = ledger.tonnes(Importer::World, span);
-    let total_t = total.as_ref().map(|d| d.value);
-    let previous = ledger.tonnes(Importer::World, prev_span).map(|d| d.value);
-    let share = |t: f64| total_t.filter(|&w| w > 0.0).map(|w| t / w * 100.0);
-    let yoy = |imp: Importer, t: f64| {
-        ledger
-            .tonnes(imp, prev_span)
-            .and_then(|d| growth(t, d.value))
-    };
-
-    let mut ranking = Vec::new();
-    let mut unavailable = Vec::new();
-    for &imp in importers
-        .iter()
-        .filter(|i| matches!(i, Importer::Country(_)))
-    {
-        match ledger.tonnes(imp, span) {
-            Some(Determined { value, basis }) => ranking.push(RankedImporter {
-                rank: 0,
-                importer: imp,
-                name: imp.name(),
-                tonnes: value,
-                share_pct: share(value),
-                yoy_pct: yoy(imp, value),
-                basis: basis.to_string(),
-            }),
-            None => unavailable.push(imp),
-        }
-    }
-    ranking.sort_by(|a, b| {
-        b.tonnes
-            .total_cmp(&a.tonnes)
-            .then(a.importer.cmp(&b.importer))
-    });
-    for (i, r) in ranking.iter_mut().enumerate() {
-        r.rank = i + 1;
-    }
-    let ranked_sum: f64 = ranking.iter().map(|r| r.tonnes).sum();
-    let top10_share_pct = (ranking.len() >= 10)
-        .then(|| share(ranking.iter().take(10).map(|r| r.tonnes).sum()))
-        .flatten();
-    let mut fastest_growers: Vec<RankedImporter> = ranking
-        .iter()
-        .filter(|r| r.yoy_pct.is_some())
-        .cloned()
-        .collect();
-    fastest_growers.sort_by(|a, b| {
-        b.yoy_pct
-            .unwrap_or(f64::NEG_INFINITY)
-            .total_cmp(&a.yoy_pct.unwrap_or(f64::NEG_INFINITY))
-            .then(a.importer.cmp(&b.importer))
-    });
-    fastest_growers.truncate(request.growers.unwrap_or(5));
-    for (i, r) in fastest_growers.iter_mut().enumerate() {
-        r.rank = i + 1;
-    }
-
+    let total = ledger.tonnes_figure(Importer::World, span);
+    let total_t = total.as_ref().and_then(Figure::point);
+    let (yoy_pct, total_change) = known.change(Importer::World, span, total.as_ref());
+    let ranked = ranking(&known, span, total.as_ref(), request.growers.unwrap_or(5));
     let groups = Group::ALL
         .iter()
-        .filter_map(|&g| {
-            let imp = Importer::Group(g);
-            let d = ledger.tonnes(imp, span)?;
-            Some(GroupLine {
-                importer: imp,
-                tonnes: d.value,
-                share_pct: share(d.value),
-                yoy_pct: yoy(imp, d.value),
-            })
-        })
+        .filter_map(|&g| known.group_line(Importer::Group(g), span, total.as_ref()))
         .collect();
-
-    let world_pair = |now: Option<Span>| -> (Option<f64>, Option<f64>, Option<String>) {
-        let Some(now) = now else {
-            return (None, None, None);
-        };
-        let d = ledger.tonnes(Importer::World, now);
-        let t = d.as_ref().map(|d| d.value);
-        let before = ledger
-            .tonnes(Importer::World, shift_year(now))
-            .map(|d| d.value);
-        let g = match (t, before) {
-            (Some(t), Some(b)) => growth(t, b),
-            _ => None,
-        };
-        (t, g, d.map(|d| d.basis.to_string()))
-    };
     let halves = (1..=2)
         .map(|half| {
-            let (tonnes, yoy_pct, basis) = world_pair(Span::half(year, half));
+            let w = world_line(&known, Span::half(year, half));
             HalfLine {
                 half,
-                tonnes,
-                yoy_pct,
-                basis,
+                tonnes: w.tonnes,
+                bounds: w.bounds,
+                change: w.change,
+                yoy_pct: w.yoy_pct,
+                basis: w.basis,
             }
         })
         .collect();
     let quarters = (1..=4)
         .map(|quarter| {
-            let (tonnes, yoy_pct, basis) = world_pair(Span::quarter(year, quarter));
+            let w = world_line(&known, Span::quarter(year, quarter));
             QuarterLine {
                 quarter,
-                tonnes,
-                yoy_pct,
-                basis,
+                tonnes: w.tonnes,
+                bounds: w.bounds,
+                change: w.change,
+                yoy_pct: w.yoy_pct,
+                basis: w.basis,
             }
         })
         .collect();
     let months = (1..=12)
         .map(|month| {
-            let (tonnes, yoy_pct, basis) = world_pair(Month::new(year, month).map(Span::month));
+            let w = world_line(&known, Month::new(year, month).map(Span::month));
             MonthLine {
                 month,
-                tonnes,
-                yoy_pct,
-                basis,
+                tonnes: w.tonnes,
+                bounds: w.bounds,
+                change: w.change,
+                yoy_pct: w.yoy_pct,
+                basis: w.basis,
             }
         })
         .collect();
 
+    let published_top10 = known.published_share(ShareSubject::Top(10), Importer::World, span);
+    let (top10_share_pct, top10_share_from) = match (ranked.top10_share_pct, published_top10) {
+        (Some(v), _) => (Some(v), Some("computed")),
+        (None, Some(v)) => (Some(v), Some("published")),
+        (None, None) => (None, None),
+    };
     Ok(Describe {
         source: obs.source().display().to_string(),
         year,
         total_tonnes: total_t,
-        total_basis: total.map(|d| d.basis.to_string()),
-        previous_total_tonnes: previous,
-        yoy_pct: total_t.zip(previous).and_then(|(t, p)| growth(t, p)),
+        total_basis: total.as_ref().map(super::describe_parts::basis_text),
+        total_bounds: TonnesBounds::of(total.as_ref()),
+        previous_total_tonnes: ledger.tonnes(Importer::World, prev_span).map(|d| d.value),
+        yoy_pct,
+        total_change,
         total_usd: ledger.usd(Importer::World, span).map(|d| d.value),
         top10_share_pct,
-        other_tonnes: total_t
-            .filter(|_| !ranking.is_empty())
-            .map(|t| t - ranked_sum)
-            .filter(|&r| r >= 0.0),
-        ranking,
-        unavailable,
-        fastest_growers,
+        top10_share_from,
+        other_tonnes: ranked.other_tonnes,
+        ranking: ranked.ranking,
+        unavailable: ranked.unavailable,
+        fastest_growers: ranked.fastest_growers,
         groups,
         halves,
         quarters,
         months,
+        published_shares: known.share_lines(year),
     })
 }
 
-fn shift_year(span: Span) -> Span {
-    Span::new(span.start().plus(-12), span.end().plus(-12)).unwrap_or(span)
-}
-
 /// The latest year whose world total the data determine; failing that, the latest
-/// year with any importer's total.
-fn latest_complete_year(
-    obs: &Observations,
-    ledger: &Ledger,
-    importers: &[Importer],
-) -> Result<i32, DataError> {
-    let range = obs.month_range().ok_or_else(|| {
+/// year with any importer's total (a point or bounds).
+fn latest_complete_year(obs: &Observations, ledger: &Ledger) -> Result<i32, DataError> {
+    let range = obs.fact_month_range().ok_or_else(|| {
         DataError::Unanswerable(format!("{}: no observations", obs.source().display()))
     })?;
     let years = (range.start().year()..=range.end().year()).rev();
+    let mut importers = obs.importers();
+    importers.extend(obs.ranges().items().iter().map(|r| r.importer));
     let determined =
         |imp: Importer, y: i32| Span::year(y).and_then(|s| ledger.tonnes(imp, s)).is_some();
+    let bounded = |imp: Importer, y: i32| {
+        Span::year(y)
+            .and_then(|s| ledger.tonnes_figure(imp, s))
+            .is_some()
+    };
     years
         .clone()
         .find(|&y| determined(Importer::World, y))
         .or_else(|| {
             years
                 .clone()
-                .find(|&y| importers.iter().any(|&i| determined(i, y)))
+                .find(|&y| importers.iter().any(|&i| bounded(i, y)))
         })
         .ok_or_else(|| {
             DataError::Unanswerable(format!(

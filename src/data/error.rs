@@ -173,6 +173,11 @@ impl ProblemList {
         }
     }
 
+    /// How many problems have been found so far.
+    pub(crate) fn total(&self) -> usize {
+        self.total
+    }
+
     /// `Ok(())` if nothing was found, else the error listing every problem.
     pub(crate) fn into_result(self) -> Result<(), DataError> {
         if self.total == 0 {

@@ -9,6 +9,10 @@
 //! month. The shortest such path uses the fewest observations, so a direct
 //! observation always wins. Nothing is estimated: a span that no path reaches is
 //! reported as undetermined.
+//!
+//! Published ranges ("between 1,800 and 2,500 t") are edges with two bounds.
+//! Where levels alone do not determine a span, the shortest path over levels
+//! and ranges together gives its bounds by interval arithmetic.
 
 use std::collections::{HashMap, VecDeque};
 use std::fmt;
@@ -59,28 +63,99 @@ pub struct Determined {
     pub basis: Basis,
 }
 
+/// A figure the observations bound but do not determine: some term of its sum
+/// is a published range. `high` is `None` where no upper bound follows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bounds {
+    /// The lower bound, at least 0.
+    pub low: f64,
+    /// The upper bound, if any.
+    pub high: Option<f64>,
+    /// The observations and ranges it comes from.
+    pub basis: Basis,
+}
+
+/// What the data say about one total: a point or only bounds.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Figure {
+    /// Determined exactly.
+    Point(Determined),
+    /// Known within bounds only.
+    Range(Bounds),
+}
+
+impl Figure {
+    /// The value, if determined exactly.
+    pub fn point(&self) -> Option<f64> {
+        match self {
+            Figure::Point(d) => Some(d.value),
+            Figure::Range(_) => None,
+        }
+    }
+
+    /// The lower bound (the value for a point).
+    pub fn low(&self) -> f64 {
+        match self {
+            Figure::Point(d) => d.value,
+            Figure::Range(b) => b.low,
+        }
+    }
+
+    /// The upper bound (the value for a point), `None` if open.
+    pub fn high(&self) -> Option<f64> {
+        match self {
+            Figure::Point(d) => Some(d.value),
+            Figure::Range(b) => b.high,
+        }
+    }
+
+    /// How it follows from the data.
+    pub fn basis(&self) -> &Basis {
+        match self {
+            Figure::Point(d) => &d.basis,
+            Figure::Range(b) => &b.basis,
+        }
+    }
+}
+
+/// One observation or range as an edge between month boundaries.
+#[derive(Debug, Clone, Copy)]
+struct Edge {
+    other: i32,
+    low: f64,
+    high: f64,
+    span: Span,
+}
+
 #[derive(Debug, Default)]
 struct Graph {
-    /// Boundary (month index) → edges `(other boundary, value, span)`, sorted so
-    /// that the search, and therefore the chosen basis, is deterministic.
-    adjacency: HashMap<i32, Vec<(i32, f64, Span)>>,
+    /// Boundary (month index) → edges, sorted so that the search, and therefore
+    /// the chosen basis, is deterministic.
+    adjacency: HashMap<i32, Vec<Edge>>,
 }
 
 impl Graph {
-    fn add(&mut self, span: Span, value: f64) {
+    fn add(&mut self, span: Span, low: f64, high: f64) {
         let a = span.start().index();
         let b = span.end().index() + 1;
-        self.adjacency.entry(a).or_default().push((b, value, span));
-        self.adjacency.entry(b).or_default().push((a, value, span));
+        let edge = |other| Edge {
+            other,
+            low,
+            high,
+            span,
+        };
+        self.adjacency.entry(a).or_default().push(edge(b));
+        self.adjacency.entry(b).or_default().push(edge(a));
     }
 
     fn sort(&mut self) {
         for edges in self.adjacency.values_mut() {
-            edges.sort_by_key(|&(other, _, span)| (other, span));
+            edges.sort_by_key(|e| (e.other, e.span));
         }
     }
 
-    fn determine(&self, span: Span) -> Option<Determined> {
+    /// The shortest signed path of edges from the span's start to its end.
+    fn path(&self, span: Span) -> Option<Vec<(i8, Edge)>> {
         let from = span.start().index();
         let to = span.end().index() + 1;
         if !self.adjacency.contains_key(&from) || !self.adjacency.contains_key(&to) {
@@ -94,45 +169,82 @@ impl Graph {
             if node == to {
                 break;
             }
-            for (i, &(next, _, _)) in self.adjacency[&node].iter().enumerate() {
-                if let std::collections::hash_map::Entry::Vacant(slot) = parent.entry(next) {
+            for (i, e) in self.adjacency[&node].iter().enumerate() {
+                if let std::collections::hash_map::Entry::Vacant(slot) = parent.entry(e.other) {
                     slot.insert((node, i));
-                    queue.push_back(next);
+                    queue.push_back(e.other);
                 }
             }
         }
         parent.get(&to)?;
         let mut terms = Vec::new();
-        let mut value = 0.0;
         let mut node = to;
         while node != from {
             let (prev, edge) = parent[&node];
-            let (_, v, s) = self.adjacency[&prev][edge];
             let sign: i8 = if node > prev { 1 } else { -1 };
-            value += f64::from(sign) * v;
-            terms.push((sign, s));
+            terms.push((sign, self.adjacency[&prev][edge]));
             node = prev;
         }
         terms.reverse();
-        // A negative total means the observations disagree (e.g. a run smaller
-        // than a month inside it): not determined.
-        if value < 0.0 {
-            return None;
-        }
-        let basis = if terms.len() == 1 && terms[0] == (1, span) {
+        Some(terms)
+    }
+
+    fn basis(span: Span, terms: &[(i8, Edge)]) -> Basis {
+        if terms.len() == 1 && terms[0].0 == 1 && terms[0].1.span == span {
             Basis::Observed
         } else {
-            Basis::Combined(terms)
-        };
-        Some(Determined { value, basis })
+            Basis::Combined(terms.iter().map(|(s, e)| (*s, e.span)).collect())
+        }
+    }
+
+    /// The exact total over `span` (every edge a point).
+    fn determine(&self, span: Span) -> Option<Determined> {
+        let terms = self.path(span)?;
+        let value: f64 = terms.iter().map(|(s, e)| f64::from(*s) * e.low).sum();
+        // A negative total means the observations disagree (e.g. a run smaller
+        // than a month inside it): not determined.
+        (value >= 0.0).then(|| Determined {
+            value,
+            basis: Graph::basis(span, &terms),
+        })
+    }
+
+    /// Interval arithmetic along the path: an added term adds its bounds, a
+    /// subtracted one takes `[lo1 - hi2, hi1 - lo2]`; the low end is clipped at 0.
+    fn bound(&self, span: Span) -> Option<Bounds> {
+        let terms = self.path(span)?;
+        let (mut low, mut high) = (0.0, 0.0);
+        for (sign, e) in &terms {
+            if *sign > 0 {
+                low += e.low;
+                high += e.high;
+            } else {
+                low -= e.high;
+                high -= e.low;
+            }
+        }
+        let high = high.is_finite().then_some(high);
+        // An upper bound below 0 means the data disagree; no bound at all, or
+        // only "at least 0", says nothing.
+        if high.is_some_and(|h| h < 0.0) || (low <= 0.0 && high.is_none()) {
+            return None;
+        }
+        Some(Bounds {
+            low: if low.is_finite() { low.max(0.0) } else { 0.0 },
+            high,
+            basis: Graph::basis(span, &terms),
+        })
     }
 }
 
 /// The observations arranged to answer "what do the data say about importer `i`
-/// over span `s`?" exactly, for tonnes and for US$.
+/// over span `s`?": exactly where levels determine it, within bounds where
+/// published ranges enter, for tonnes and for US$.
 #[derive(Debug, Default)]
 pub struct Ledger {
     tonnes: HashMap<Importer, Graph>,
+    /// Levels and ranges together.
+    bounded: HashMap<Importer, Graph>,
     usd: HashMap<Importer, Graph>,
 }
 
@@ -141,16 +253,40 @@ impl Ledger {
     pub fn new(observations: &Observations) -> Ledger {
         let mut ledger = Ledger::default();
         for o in observations.rows() {
-            ledger
-                .tonnes
-                .entry(o.importer)
-                .or_default()
-                .add(o.span, o.tonnes);
+            for graphs in [&mut ledger.tonnes, &mut ledger.bounded] {
+                graphs
+                    .entry(o.importer)
+                    .or_default()
+                    .add(o.span, o.tonnes, o.tonnes);
+            }
             if let Some(usd) = o.usd {
-                ledger.usd.entry(o.importer).or_default().add(o.span, usd);
+                ledger
+                    .usd
+                    .entry(o.importer)
+                    .or_default()
+                    .add(o.span, usd, usd);
             }
         }
-        for g in ledger.tonnes.values_mut().chain(ledger.usd.values_mut()) {
+        for r in observations.ranges().items() {
+            ledger.bounded.entry(r.importer).or_default().add(
+                r.span,
+                r.low.unwrap_or(0.0),
+                r.high.unwrap_or(f64::INFINITY),
+            );
+        }
+        for u in observations.usd_levels().items() {
+            ledger
+                .usd
+                .entry(u.importer)
+                .or_default()
+                .add(u.span, u.usd, u.usd);
+        }
+        for g in ledger
+            .tonnes
+            .values_mut()
+            .chain(ledger.bounded.values_mut())
+            .chain(ledger.usd.values_mut())
+        {
             g.sort();
         }
         ledger
@@ -159,6 +295,15 @@ impl Ledger {
     /// Tonnes shipped to `importer` over `span`, if the observations determine it.
     pub fn tonnes(&self, importer: Importer, span: Span) -> Option<Determined> {
         self.tonnes.get(&importer)?.determine(span)
+    }
+
+    /// Tonnes exactly where levels determine them, else within the bounds that
+    /// levels and published ranges give.
+    pub fn tonnes_figure(&self, importer: Importer, span: Span) -> Option<Figure> {
+        if let Some(d) = self.tonnes(importer, span) {
+            return Some(Figure::Point(d));
+        }
+        self.bounded.get(&importer)?.bound(span).map(Figure::Range)
     }
 
     /// US$ value of the shipments, if the observations determine it.
@@ -226,5 +371,65 @@ mod tests {
     fn inconsistent_data_is_not_a_figure() {
         let l = ledger("2024-01..02,WORLD,5\n2024-01,WORLD,9\n");
         assert_eq!(world(&l, "2024-02"), None);
+    }
+
+    fn bounds(l: &Ledger, importer: &str, span: &str) -> Option<(f64, Option<f64>, String)> {
+        match l.tonnes_figure(importer.parse().unwrap(), span.parse().unwrap())? {
+            Figure::Range(b) => Some((b.low, b.high, b.basis.to_string())),
+            Figure::Point(d) => panic!("{importer} {span} is a point: {d:?}"),
+        }
+    }
+
+    #[test]
+    fn ranges_give_bounds_through_sums_and_differences() {
+        let obs = load_from_bytes(
+            Path::new("t.csv"),
+            b"period,importer,tonnes,tonnes_low,tonnes_high,status\n\
+              2025,KOR,,100,150,approximate\n2025-01..06,KOR,,40,60,approximate\n\
+              2025,DEU,,300,400,approximate\n2025-01..06,DEU,120,,,confirmed\n\
+              2025-Q3,WORLD,300,,,confirmed\n2025-07,WORLD,,90,,confirmed\n\
+              2025,JPN,10,,,confirmed\n2025-01..06,JPN,,20,30,approximate\n"
+                .to_vec(),
+            LoadOptions::default(),
+        )
+        .unwrap();
+        let l = Ledger::new(&obs);
+        // A difference of two ranges: [100 - 60, 150 - 40].
+        assert_eq!(
+            bounds(&l, "KOR", "2025-H2"),
+            Some((40.0, Some(110.0), "2025 - 2025-01..06".into()))
+        );
+        // A range less a point: [300 - 120, 400 - 120].
+        assert_eq!(
+            bounds(&l, "DEU", "2025-H2").map(|b| (b.0, b.1)),
+            Some((180.0, Some(280.0)))
+        );
+        assert_eq!(
+            bounds(&l, "DEU", "2025"),
+            Some((300.0, Some(400.0), "observed".into()))
+        );
+        // "More than 90" is open above; Q3 less it is [300 - inf, 300 - 90], clipped at 0.
+        assert_eq!(
+            bounds(&l, "WORLD", "2025-07").map(|b| (b.0, b.1)),
+            Some((90.0, None))
+        );
+        assert_eq!(
+            bounds(&l, "WORLD", "2025-08..09").map(|b| (b.0, b.1)),
+            Some((0.0, Some(210.0)))
+        );
+        // A year of 10 t with a half of 20-30 t: the data disagree, no figure.
+        assert_eq!(
+            l.tonnes_figure(
+                Importer::Country(crate::data::Country::from_code("JPN").unwrap()),
+                "2025-H2".parse().unwrap()
+            ),
+            None
+        );
+        // Points stay points.
+        assert_eq!(
+            l.tonnes_figure(Importer::World, "2025-Q3".parse().unwrap())
+                .and_then(|f| f.point()),
+            Some(300.0)
+        );
     }
 }

@@ -8,25 +8,32 @@
 mod comtrade;
 mod csv_input;
 mod describe;
+mod describe_parts;
 mod error;
+mod facts;
 mod importer;
 mod iso3166;
+mod kinds;
 mod ledger;
 mod observation;
 mod period;
 mod tidy;
+mod tidy_row;
+mod tidy_values;
 
 use std::path::Path;
 
 pub use comtrade::{ComtradeView, HS_RARE_EARTH_MAGNETS};
 pub use csv_input::MAX_ROWS;
 pub use describe::{
-    Describe, DescribeRequest, GroupLine, HalfLine, MonthLine, QuarterLine, RankedImporter,
-    describe,
+    Change, Describe, DescribeRequest, GroupLine, HalfLine, MonthLine, QuarterLine, RankedImporter,
+    ShareLine, TonnesBounds, describe,
 };
 pub use error::{DataError, Location, Problem};
+pub use facts::FactsView;
 pub use importer::{Country, Group, Importer, UnknownImporter};
-pub use ledger::{Basis, Determined, Ledger};
+pub use kinds::{Growth, GrowthBasis, Rank, RankPlace, Share, ShareSubject, TonnesRange, UsdLevel};
+pub use ledger::{Basis, Bounds, Determined, Figure, Ledger};
 pub use observation::{Observation, Observations};
 pub use period::{MAX_YEAR, MIN_YEAR, Month, PeriodError, Span};
 

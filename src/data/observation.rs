@@ -1,12 +1,17 @@
-//! Observations: what a customs source says was shipped to one importer over one
-//! span, kept exactly as given (no interpolation, no regularisation).
+//! Observations: what customs sources say was shipped to one importer over one
+//! span, kept exactly as given (no interpolation, no regularisation). Levels in
+//! tonnes are the rows the model reads; the other kinds of published fact
+//! (US$-only levels, ranges, growth, shares, ranks) sit beside them in their own
+//! typed collections with the same provenance.
 
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::path::{Path, PathBuf};
 
 use super::error::{Location, ProblemList};
+use super::facts::{Facts, FactsView};
 use super::importer::Importer;
+use super::kinds::{Fact, Growth, Rank, Share, TonnesRange, UsdLevel};
 use super::period::{Month, Span};
 
 /// One observed flow: tonnes (and optionally US$) exported by China to `importer`
@@ -24,18 +29,22 @@ pub struct Observation {
 }
 
 /// A loaded data set: the observations in file order, the line each came from,
-/// and every extra column kept as metadata (status, source, url…).
+/// every extra column kept as metadata (status, source, url…), and the facts of
+/// the other kinds.
 #[derive(Debug, Clone)]
 pub struct Observations {
     source: PathBuf,
-    rows: Vec<Observation>,
-    lines: Vec<u64>,
     metadata_columns: Vec<String>,
-    /// Row-major: `metadata_columns.len()` cells per observation, each an index
-    /// into `metadata_values`. Customs extracts repeat the same status and source
-    /// on every row, so interning keeps a million-row file compact.
-    metadata: Vec<u32>,
+    /// Customs extracts repeat the same status and source on every row, so the
+    /// cells are indices into these interned values: a million-row file stays
+    /// compact.
     metadata_values: Vec<Box<str>>,
+    rows: Facts<Observation>,
+    usd_levels: Facts<UsdLevel>,
+    ranges: Facts<TonnesRange>,
+    growths: Facts<Growth>,
+    shares: Facts<Share>,
+    ranks: Facts<Rank>,
     duplicates_dropped: usize,
 }
 
@@ -45,24 +54,34 @@ impl Observations {
         &self.source
     }
 
-    /// The observations in file order.
+    /// The levels in tonnes, in file order.
     pub fn rows(&self) -> &[Observation] {
-        &self.rows
+        &self.rows.items
     }
 
-    /// How many observations there are.
+    /// How many levels in tonnes there are.
     pub fn len(&self) -> usize {
-        self.rows.len()
+        self.rows.items.len()
     }
 
-    /// Whether there are none (a loaded file always has at least one).
+    /// Whether there are no levels in tonnes (the file may still hold other kinds).
     pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
+        self.rows.items.is_empty()
+    }
+
+    /// How many facts of every kind there are.
+    pub fn fact_count(&self) -> usize {
+        self.len()
+            + self.usd_levels.items.len()
+            + self.ranges.items.len()
+            + self.growths.items.len()
+            + self.shares.items.len()
+            + self.ranks.items.len()
     }
 
     /// The 1-based line of the file that observation `index` came from.
     pub fn line(&self, index: usize) -> u64 {
-        self.lines[index]
+        self.rows.lines[index]
     }
 
     /// The names of the metadata columns.
@@ -72,73 +91,191 @@ impl Observations {
 
     /// The metadata value of observation `index` in column `name` (empty if blank).
     pub fn metadata(&self, index: usize, name: &str) -> Option<&str> {
-        let col = self.metadata_columns.iter().position(|c| c == name)?;
-        let width = self.metadata_columns.len();
-        let id = *self.metadata.get(index * width + col)?;
-        self.metadata_values.get(id as usize).map(|s| &**s)
+        self.view(&self.rows).metadata(index, name)
     }
 
-    /// Exact repeats of an earlier row (same importer, span and values) that were
-    /// dropped while loading.
+    /// The levels in tonnes with their provenance.
+    pub fn levels(&self) -> FactsView<'_, Observation> {
+        self.view(&self.rows)
+    }
+
+    /// Levels published in US$ only.
+    pub fn usd_levels(&self) -> FactsView<'_, UsdLevel> {
+        self.view(&self.usd_levels)
+    }
+
+    /// Tonnes known within bounds.
+    pub fn ranges(&self) -> FactsView<'_, TonnesRange> {
+        self.view(&self.ranges)
+    }
+
+    /// Published growth ratios.
+    pub fn growths(&self) -> FactsView<'_, Growth> {
+        self.view(&self.growths)
+    }
+
+    /// Published shares of a total.
+    pub fn shares(&self) -> FactsView<'_, Share> {
+        self.view(&self.shares)
+    }
+
+    /// Published ranks among destination countries.
+    pub fn ranks(&self) -> FactsView<'_, Rank> {
+        self.view(&self.ranks)
+    }
+
+    fn view<'a, T>(&'a self, facts: &'a Facts<T>) -> FactsView<'a, T> {
+        FactsView {
+            facts,
+            columns: &self.metadata_columns,
+            values: &self.metadata_values,
+        }
+    }
+
+    /// Exact repeats of an earlier row (same kind, importer, span and values)
+    /// that were dropped while loading.
     pub fn duplicates_dropped(&self) -> usize {
         self.duplicates_dropped
     }
 
-    /// The importers present, in output order.
+    /// The importers with a level in tonnes, in output order.
     pub fn importers(&self) -> Vec<Importer> {
-        let mut v: Vec<Importer> = self.rows.iter().map(|o| o.importer).collect();
+        let mut v: Vec<Importer> = self.rows.items.iter().map(|o| o.importer).collect();
         v.sort_unstable();
         v.dedup();
         v
     }
 
-    /// The observations whose span ends by `last`: the data as they stood then,
-    /// for holdout checks and backtests.
+    /// The facts whose span ends by `last`: the data as they stood then, for
+    /// holdout checks and backtests.
     pub fn until(&self, last: Month) -> Observations {
-        self.keep(|o| o.span.end() <= last)
+        self.keep(|span, _| span.end() <= last)
     }
 
-    /// The observations of the given importers only (e.g. one series and WORLD,
-    /// for backtests of single series).
+    /// The facts concerning the given importers only (e.g. one series and WORLD,
+    /// for backtests of single series). A share is kept when both its subject
+    /// (a TOP<n> always) and its total are among them.
     pub fn only(&self, importers: &[Importer]) -> Observations {
-        self.keep(|o| importers.contains(&o.importer))
+        self.keep(|_, involves| involves(importers))
     }
 
-    /// The observations for which `wanted` holds, with their lines and metadata.
-    fn keep(&self, wanted: impl Fn(&Observation) -> bool) -> Observations {
+    /// The facts for which `wanted(span, involves)` holds, with lines and metadata.
+    fn keep(&self, wanted: impl Fn(Span, &dyn Fn(&[Importer]) -> bool) -> bool) -> Observations {
         let width = self.metadata_columns.len();
-        let keep: Vec<usize> = (0..self.rows.len())
-            .filter(|&i| wanted(&self.rows[i]))
-            .collect();
+        fn pick<T: Fact>(
+            facts: &Facts<T>,
+            width: usize,
+            wanted: &impl Fn(Span, &dyn Fn(&[Importer]) -> bool) -> bool,
+        ) -> Facts<T> {
+            facts.keep(width, |f| wanted(f.span(), &|i| f.involves(i)))
+        }
         Observations {
             source: self.source.clone(),
-            rows: keep.iter().map(|&i| self.rows[i]).collect(),
-            lines: keep.iter().map(|&i| self.lines[i]).collect(),
             metadata_columns: self.metadata_columns.clone(),
-            metadata: keep
-                .iter()
-                .flat_map(|&i| self.metadata[i * width..(i + 1) * width].iter().copied())
-                .collect(),
             metadata_values: self.metadata_values.clone(),
+            rows: pick(&self.rows, width, &wanted),
+            usd_levels: pick(&self.usd_levels, width, &wanted),
+            ranges: pick(&self.ranges, width, &wanted),
+            growths: pick(&self.growths, width, &wanted),
+            shares: pick(&self.shares, width, &wanted),
+            ranks: pick(&self.ranks, width, &wanted),
             duplicates_dropped: 0,
         }
     }
 
-    /// The first and last month covered by any observation.
+    /// The first and last month covered by any level in tonnes.
     pub fn month_range(&self) -> Option<Span> {
-        let start = self.rows.iter().map(|o| o.span.start()).min()?;
-        let end = self.rows.iter().map(|o| o.span.end()).max()?;
+        let start = self.rows.items.iter().map(|o| o.span.start()).min()?;
+        let end = self.rows.items.iter().map(|o| o.span.end()).max()?;
         Span::new(start, end)
+    }
+
+    /// The first and last month covered by a fact of any kind.
+    pub fn fact_month_range(&self) -> Option<Span> {
+        let spans = self.all_spans();
+        let start = spans.iter().map(|s| s.start()).min()?;
+        let end = spans.iter().map(|s| s.end()).max()?;
+        Span::new(start, end)
+    }
+
+    /// The span of every fact of every kind.
+    pub(crate) fn all_spans(&self) -> Vec<Span> {
+        fn spans<T: Fact>(f: &Facts<T>) -> impl Iterator<Item = Span> + '_ {
+            f.items.iter().map(Fact::span)
+        }
+        spans(&self.rows)
+            .chain(spans(&self.usd_levels))
+            .chain(spans(&self.ranges))
+            .chain(spans(&self.growths))
+            .chain(spans(&self.shares))
+            .chain(spans(&self.ranks))
+            .collect()
     }
 }
 
-/// Builds [`Observations`] row by row for the loaders, refusing conflicting
+/// A fact of any kind, as a loader hands it to the builder.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum AnyFact {
+    Level(Observation),
+    Usd(UsdLevel),
+    Range(TonnesRange),
+    Growth(Growth),
+    Share(Share),
+    Rank(Rank),
+}
+
+/// One collection being built, with the index of each key's first fact.
+#[derive(Debug)]
+struct Collector<T: Fact> {
+    seen: HashMap<T::Key, usize>,
+}
+
+impl<T: Fact> Default for Collector<T> {
+    fn default() -> Collector<T> {
+        Collector {
+            seen: HashMap::new(),
+        }
+    }
+}
+
+/// Where a new fact goes: appended, dropped as an exact repeat, or refused as
+/// a conflict with the fact of this index.
+enum Placement {
+    New,
+    Repeat,
+    Conflict(usize),
+}
+
+impl<T: Fact> Collector<T> {
+    fn place(&mut self, facts: &Facts<T>, item: &T) -> Placement {
+        match self.seen.entry(item.key()) {
+            Entry::Occupied(first) => {
+                if facts.items[*first.get()].same(item) {
+                    Placement::Repeat
+                } else {
+                    Placement::Conflict(*first.get())
+                }
+            }
+            Entry::Vacant(slot) => {
+                slot.insert(facts.items.len());
+                Placement::New
+            }
+        }
+    }
+}
+
+/// Builds [`Observations`] fact by fact for the loaders, refusing conflicting
 /// duplicates and dropping exact ones.
 #[derive(Debug)]
 pub(crate) struct ObservationsBuilder {
     obs: Observations,
-    seen: HashMap<(Importer, Span), usize>,
     interned: HashMap<Box<str>, u32>,
+    rows: Collector<Observation>,
+    usd_levels: Collector<UsdLevel>,
+    ranges: Collector<TonnesRange>,
+    growths: Collector<Growth>,
+    shares: Collector<Share>,
+    ranks: Collector<Rank>,
 }
 
 impl ObservationsBuilder {
@@ -146,72 +283,66 @@ impl ObservationsBuilder {
         ObservationsBuilder {
             obs: Observations {
                 source: source.to_path_buf(),
-                rows: Vec::new(),
-                lines: Vec::new(),
                 metadata_columns,
-                metadata: Vec::new(),
                 metadata_values: vec![Box::<str>::default()],
+                rows: Facts::default(),
+                usd_levels: Facts::default(),
+                ranges: Facts::default(),
+                growths: Facts::default(),
+                shares: Facts::default(),
+                ranks: Facts::default(),
                 duplicates_dropped: 0,
             },
-            seen: HashMap::new(),
             interned: HashMap::from([(Box::<str>::default(), 0)]),
+            rows: Collector::default(),
+            usd_levels: Collector::default(),
+            ranges: Collector::default(),
+            growths: Collector::default(),
+            shares: Collector::default(),
+            ranks: Collector::default(),
         }
     }
 
-    /// Adds one row; a second row for the same importer and span must carry the
-    /// same values, else it is a conflict reported at `location`.
+    /// Adds one fact; a second fact of the same kind with the same key must say
+    /// the same, else it is a conflict reported at `location`. A level in tonnes
+    /// and a US$-only level of one importer and span also conflict.
     pub(crate) fn push(
         &mut self,
-        row: Observation,
+        fact: impl Into<AnyFact>,
         line: u64,
         metadata: impl IntoIterator<Item = Box<str>>,
         location: impl FnOnce() -> Location,
         problems: &mut ProblemList,
     ) {
-        match self.seen.entry((row.importer, row.span)) {
-            Entry::Occupied(first) => {
-                let earlier = self.obs.rows[*first.get()];
-                if same_value(earlier.tonnes, row.tonnes) && same_usd(earlier.usd, row.usd) {
-                    self.obs.duplicates_dropped += 1;
-                } else {
-                    let earlier_line = self.obs.lines[*first.get()];
-                    problems.push(
-                        location(),
-                        format!(
-                            "conflicting duplicate: {} {} is {} t here but {} t on line {} \
-                             (remove one, or give them the same value)",
-                            row.importer,
-                            row.span,
-                            fmt_value(row.tonnes),
-                            fmt_value(earlier.tonnes),
-                            earlier_line
-                        ),
-                    );
-                }
-            }
-            Entry::Vacant(slot) => {
-                slot.insert(self.obs.rows.len());
-                self.obs.rows.push(row);
-                self.obs.lines.push(line);
-                let width = self.obs.metadata_columns.len();
-                let before = self.obs.metadata.len();
-                for value in metadata.into_iter().take(width) {
-                    let id = match self.interned.get(&value) {
-                        Some(&id) => id,
-                        None => {
-                            let id = self.obs.metadata_values.len() as u32;
-                            self.obs.metadata_values.push(value.clone());
-                            self.interned.insert(value, id);
-                            id
-                        }
-                    };
-                    self.obs.metadata.push(id);
-                }
-                // Short rows are refused before they reach here, but keep the
-                // layout rectangular whatever happens.
-                self.obs.metadata.resize(before + width, 0);
-            }
+        let width = self.obs.metadata_columns.len();
+        let b = &mut self.obs;
+        let interned = &mut self.interned;
+        // Metadata is interned only for a fact that is kept.
+        let cells = || intern(interned, &mut b.metadata_values, width, metadata);
+        let outcome = match fact.into() {
+            AnyFact::Level(o) => match self.usd_levels.seen.get(&o.key()) {
+                Some(&i) => Err(mixed_levels(&o.what(), &b.usd_levels, i, "tonnes")),
+                None => add(&mut self.rows, &mut b.rows, o, line, cells),
+            },
+            AnyFact::Usd(u) => match self.rows.seen.get(&u.key()) {
+                Some(&i) => Err(mixed_levels(&u.what(), &b.rows, i, "US$ only")),
+                None => add(&mut self.usd_levels, &mut b.usd_levels, u, line, cells),
+            },
+            AnyFact::Range(r) => add(&mut self.ranges, &mut b.ranges, r, line, cells),
+            AnyFact::Growth(g) => add(&mut self.growths, &mut b.growths, g, line, cells),
+            AnyFact::Share(s) => add(&mut self.shares, &mut b.shares, s, line, cells),
+            AnyFact::Rank(r) => add(&mut self.ranks, &mut b.ranks, r, line, cells),
+        };
+        match outcome {
+            Ok(true) => {}
+            Ok(false) => b.duplicates_dropped += 1,
+            Err(message) => problems.push(location(), message),
         }
+    }
+
+    /// The facts so far (for checks across rows before finishing).
+    pub(crate) fn observations(&self) -> &Observations {
+        &self.obs
     }
 
     /// The observations, without the loader's lookup tables.
@@ -220,18 +351,77 @@ impl ObservationsBuilder {
     }
 }
 
-fn same_value(a: f64, b: f64) -> bool {
-    (a - b).abs() <= 1e-9 * a.abs().max(b.abs())
+/// The metadata cells of one fact, `width` of them whatever the row gave.
+fn intern(
+    interned: &mut HashMap<Box<str>, u32>,
+    values: &mut Vec<Box<str>>,
+    width: usize,
+    metadata: impl IntoIterator<Item = Box<str>>,
+) -> Vec<u32> {
+    let mut cells = Vec::with_capacity(width);
+    for value in metadata.into_iter().take(width) {
+        let id = match interned.get(&value) {
+            Some(&id) => id,
+            None => {
+                let id = values.len() as u32;
+                values.push(value.clone());
+                interned.insert(value, id);
+                id
+            }
+        };
+        cells.push(id);
+    }
+    // Short rows are refused before they reach here, but keep the layout
+    // rectangular whatever happens.
+    cells.resize(width, 0);
+    cells
 }
 
-fn same_usd(a: Option<f64>, b: Option<f64>) -> bool {
-    match (a, b) {
-        (Some(a), Some(b)) => same_value(a, b),
-        (None, None) => true,
-        _ => false,
+/// Appends `item` (`Ok(true)`), drops an exact repeat (`Ok(false)`) or words
+/// the conflict.
+fn add<T: Fact>(
+    collector: &mut Collector<T>,
+    facts: &mut Facts<T>,
+    item: T,
+    line: u64,
+    cells: impl FnOnce() -> Vec<u32>,
+) -> Result<bool, String> {
+    match collector.place(facts, &item) {
+        Placement::New => {
+            facts.items.push(item);
+            facts.lines.push(line);
+            facts.cells.extend(cells());
+            Ok(true)
+        }
+        Placement::Repeat => Ok(false),
+        Placement::Conflict(i) => Err(format!(
+            "conflicting duplicate: {} is {} here but {} on line {} \
+             (remove one, or give them the same value)",
+            item.what(),
+            item.value(),
+            facts.items[i].value(),
+            facts.lines[i]
+        )),
     }
 }
 
-fn fmt_value(v: f64) -> String {
-    format!("{v}")
+fn mixed_levels<T: Fact>(what: &str, other: &Facts<T>, i: usize, here: &str) -> String {
+    format!(
+        "conflicting duplicate: {what} is given in {here} here but as {} on line {} \
+         (put tonnes and US$ on one row)",
+        other.items[i].value(),
+        other.lines[i]
+    )
 }
+
+macro_rules! into_any {
+    ($($t:ty => $v:ident),*) => {
+        $(impl From<$t> for AnyFact {
+            fn from(f: $t) -> AnyFact {
+                AnyFact::$v(f)
+            }
+        })*
+    };
+}
+into_any!(Observation => Level, UsdLevel => Usd, TonnesRange => Range, Growth => Growth,
+    Share => Share, Rank => Rank);

@@ -1,97 +1,99 @@
-//! The tidy observations CSV (docs/model.md §1): `period,importer,tonnes[,usd]`, any
-//! further column kept as metadata.
+//! The tidy observations CSV, version 2 (docs/model.md §1; `period,importer,tonnes,tonnes_low,
+//! tonnes_high,usd,usd_per_t,growth,growth_basis,share,share_of,rank,status,…`):
+//! one published fact per row. Version 1 files (`period,importer,tonnes[,usd]`
+//! and metadata) are the special case of a file of levels and load unchanged.
+//! Any column the loader does not turn into a value is kept as metadata.
 
 use std::collections::HashMap;
 
 use super::csv_input::CsvInput;
-use super::error::{DataError, ProblemList};
+use super::error::{DataError, Location, ProblemList};
 use super::importer::Importer;
-use super::observation::{Observation, Observations, ObservationsBuilder};
+use super::kinds::RankPlace;
+use super::observation::{Observations, ObservationsBuilder};
 use super::period::Span;
+use super::tidy_row::{Codes, Columns, read_row};
 
 /// Reads the tidy format from an open CSV, collecting every row problem.
 pub(crate) fn read_tidy(mut input: CsvInput) -> Result<Observations, DataError> {
-    let period_col = input.require("period")?;
-    let importer_col = input.require("importer")?;
-    let tonnes_col = input.require("tonnes")?;
-    let usd_col = input.column("usd");
-    let mut known: Vec<usize> = vec![period_col, importer_col, tonnes_col];
-    known.extend(usd_col);
-    let metadata_columns: Vec<String> = input
-        .header()
+    let cols = Columns::find(&input)?;
+    let consumed = cols.consumed();
+    let header = input.header().to_vec();
+    let metadata_columns: Vec<String> = header
         .iter()
         .enumerate()
-        .filter(|(i, _)| !known.contains(i))
+        .filter(|(i, _)| !consumed.contains(i))
         .map(|(_, name)| name.clone())
         .collect();
 
     let mut builder = ObservationsBuilder::new(input.path(), metadata_columns);
     let mut problems = ProblemList::default();
-    // Codes repeat on every row: parse each distinct one once.
-    let mut importers: HashMap<String, Option<Importer>> = HashMap::new();
+    let mut codes = Codes::default();
 
     input.for_each_row(&mut problems, |row, problems| {
-        let span = row.text(period_col, problems).and_then(|text| {
-            text.parse::<Span>()
-                .map_err(|e| problems.push(row.location(period_col), e.to_string()))
-                .ok()
-        });
-        let importer = row.text(importer_col, problems).and_then(|text| {
-            let parsed = match importers.get(text) {
-                Some(&known) => known,
-                None => {
-                    let parsed = text.parse::<Importer>().ok();
-                    importers.insert(text.to_string(), parsed);
-                    parsed
-                }
-            };
-            match parsed {
-                Some(Importer::RestOfWorld) => {
-                    problems.push(
-                        row.location(importer_col),
-                        "ROW cannot be observed: magcast derives it as WORLD minus the named importers",
-                    );
-                    None
-                }
-                Some(importer) => Some(importer),
-                None => {
-                    problems.push(
-                        row.location(importer_col),
-                        format!(
-                            "unknown importer `{text}`: expected an ISO 3166-1 alpha-3 or alpha-2 code, WORLD or EU27"
-                        ),
-                    );
-                    None
-                }
-            }
-        });
-        let tonnes = match row.quantity(tonnes_col, "tonnes", problems) {
-            Ok(Some(t)) => Some(t),
-            Ok(None) => {
-                problems.push(row.location(tonnes_col), "tonnes is missing");
-                None
-            }
-            Err(()) => None,
-        };
-        let usd = match usd_col {
-            Some(col) => row.quantity(col, "usd", problems),
-            None => Ok(None),
-        };
-        if let (Some(span), Some(importer), Some(tonnes), Ok(usd)) = (span, importer, tonnes, usd) {
+        if let Some(fact) = read_row(row, &cols, &mut codes, problems) {
+            let location_col = cols.value_column(&fact);
             builder.push(
-                Observation {
-                    importer,
-                    span,
-                    tonnes,
-                    usd,
-                },
+                fact,
                 row.line(),
-                row.other_fields(&known),
-                || row.location(tonnes_col),
+                row.other_fields(&consumed),
+                || row.location(location_col),
                 problems,
             );
         }
     })?;
+    if let Some(col) = cols.rank {
+        let at = |line: u64| Location {
+            path: input.path().to_path_buf(),
+            line,
+            column: Some((col + 1, header[col].clone())),
+        };
+        check_rank_lists(builder.observations(), at, &mut problems);
+    }
     problems.into_result()?;
     Ok(builder.finish())
+}
+
+/// A ranking of one span must be possible: no two countries in one exact
+/// place, and no more countries placed within `a-b` than the places it has.
+fn check_rank_lists(obs: &Observations, at: impl Fn(u64) -> Location, problems: &mut ProblemList) {
+    let ranks = obs.ranks();
+    let mut exact: HashMap<(Span, u16), (Importer, u64)> = HashMap::new();
+    let mut groups: HashMap<(Span, u16, u16), Vec<u64>> = HashMap::new();
+    for (i, r) in ranks.items().iter().enumerate() {
+        let line = ranks.line(i);
+        match r.rank {
+            RankPlace::Exact(k) => match exact.get(&(r.span, k)) {
+                Some(&(first, first_line)) => problems.push(
+                    at(line),
+                    format!(
+                        "rank {k} in {} is given to two countries: {} here and {first} on line {first_line}",
+                        r.span, r.importer
+                    ),
+                ),
+                None => {
+                    exact.insert((r.span, k), (r.importer, line));
+                }
+            },
+            RankPlace::Within(a, b) => groups.entry((r.span, a, b)).or_default().push(line),
+        }
+    }
+    let mut groups: Vec<_> = groups.into_iter().collect();
+    groups.sort();
+    for ((span, a, b), lines) in groups {
+        let places = usize::from(b - a + 1);
+        let exact_inside = exact
+            .keys()
+            .filter(|&&(s, k)| s == span && (a..=b).contains(&k))
+            .count();
+        if lines.len() + exact_inside > places {
+            problems.push(
+                at(*lines.last().unwrap_or(&0)),
+                format!(
+                    "{} countries are placed within ranks {a}-{b} in {span}, which has only {places} places",
+                    lines.len() + exact_inside
+                ),
+            );
+        }
+    }
 }

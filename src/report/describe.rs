@@ -1,11 +1,46 @@
 //! `describe` for people (an aligned text report) and for spreadsheets (CSV).
+//! A figure known only within bounds is shown as a range (`1,800-2,500`,
+//! `>5,800`, `<11,000`), never as a point.
 
 use std::fmt::Write as _;
 
-use super::ReportError;
-use super::number::{UNAVAILABLE, fmt_pct, fmt_tonnes, thousands};
+use super::number::{UNAVAILABLE, fmt_pct, thousands};
 use super::table::{Align, Table};
-use crate::data::Describe;
+use crate::data::{Change, Describe, RankedImporter, TonnesBounds};
+
+/// Tonnes as the data give them: a point, a range, or `n/a`.
+fn fmt_bounds(b: &TonnesBounds) -> String {
+    match (b.tonnes_kind, b.tonnes_low, b.tonnes_high) {
+        ("point", Some(v), _) => thousands(v, 0),
+        ("range", Some(low), None) => format!(">{}", thousands(low, 0)),
+        ("range", Some(low), Some(high)) if low <= 0.0 => format!("<{}", thousands(high, 0)),
+        ("range", Some(low), Some(high)) => {
+            format!("{}-{}", thousands(low, 0), thousands(high, 0))
+        }
+        _ => UNAVAILABLE.to_string(),
+    }
+}
+
+/// A change with a mark for where it comes from: none for levels, `(g)` for a
+/// published y/y ratio, `(prev)` for a published ratio on the span before, a
+/// range of % for bounds.
+fn fmt_change(c: &Change) -> String {
+    match (
+        c.change_from,
+        c.change_basis,
+        c.change_low_pct,
+        c.change_high_pct,
+    ) {
+        ("levels", _, Some(v), _) => fmt_pct(Some(v)),
+        ("growth", Some("prev"), Some(v), _) => format!("{} (prev)", fmt_pct(Some(v))),
+        ("growth", _, Some(v), _) => format!("{} (g)", fmt_pct(Some(v))),
+        ("ranges", _, Some(low), None) => format!(">{}", fmt_pct(Some(low))),
+        ("ranges", _, Some(low), Some(high)) => {
+            format!("{} to {}", fmt_pct(Some(low)), fmt_pct(Some(high)))
+        }
+        _ => UNAVAILABLE.to_string(),
+    }
+}
 
 /// The headline statistics as a text report with aligned columns.
 pub fn describe_table(d: &Describe) -> String {
@@ -24,16 +59,20 @@ pub fn describe_table(d: &Describe) -> String {
     let _ = writeln!(
         out,
         "World total    {}   {} y/y   ({}: {})   value {usd}",
-        with_unit(d.total_tonnes),
-        fmt_pct(d.yoy_pct),
+        with_unit(&d.total_bounds),
+        fmt_change(&d.total_change),
         y - 1,
-        with_unit(d.previous_total_tonnes),
+        d.previous_total_tonnes.map_or_else(
+            || UNAVAILABLE.to_string(),
+            |t| format!("{} t", thousands(t, 0))
+        ),
     );
-    let top10 = match d.top10_share_pct {
-        Some(v) => format!("{:.1}%", v),
-        None => format!(
+    let top10 = match (d.top10_share_pct, d.top10_share_from) {
+        (Some(v), Some("published")) => format!("{v:.1}% (published)"),
+        (Some(v), _) => format!("{v:.1}%"),
+        (None, _) => format!(
             "{UNAVAILABLE} (needs ten importers with a {y} total; the data determine {})",
-            d.ranking.len()
+            d.ranking.iter().filter(|r| r.tonnes.is_some()).count()
         ),
     };
     let _ = writeln!(out, "Top-10 share   {top10}");
@@ -61,9 +100,9 @@ pub fn describe_table(d: &Describe) -> String {
         for g in &d.groups {
             t.row([
                 g.importer.code().to_string(),
-                thousands(g.tonnes, 0),
-                share(g.share_pct),
-                fmt_pct(g.yoy_pct),
+                fmt_bounds(&g.bounds),
+                share_range(g.share_pct, g.share_low_pct, g.share_high_pct, g.share_from),
+                fmt_change(&g.change),
             ]);
         }
         let _ = write!(out, "\n{}", t.render());
@@ -72,8 +111,54 @@ pub fn describe_table(d: &Describe) -> String {
         let _ = writeln!(out, "\nFastest growers");
         let _ = write!(out, "{}", importer_table(&d.fastest_growers).render());
     }
-
+    if !d.published_shares.is_empty() {
+        let mut t = Table::new(&[
+            ("share of", Align::Left),
+            ("in", Align::Left),
+            ("published", Align::Right),
+            ("computed", Align::Right),
+        ]);
+        for s in &d.published_shares {
+            t.row([
+                format!("{} of {}", s.subject, s.of),
+                s.span.to_string(),
+                share(s.share_pct, None),
+                share(s.computed_pct, None),
+            ]);
+        }
+        let _ = write!(out, "\nPublished shares\n{}", t.render());
+    }
     let _ = writeln!(out, "\nWorld exports by part of {y}");
+    let _ = write!(out, "{}", parts_table(d).render());
+    let _ = writeln!(
+        out,
+        "\n{UNAVAILABLE}: not determined by the observations (magcast never estimates in describe)."
+    );
+    if has_marks(d) {
+        let _ = writeln!(
+            out,
+            "a-b, >a, <b: known only within bounds; (g): from a published growth ratio; \
+             (prev): a published change on the span just before."
+        );
+    }
+    out
+}
+
+/// Whether any figure is shown as bounds or from a published ratio, so that the
+/// marks need explaining.
+fn has_marks(d: &Describe) -> bool {
+    let marked = |b: &TonnesBounds, c: &Change| {
+        b.tonnes_kind == "range" || matches!(c.change_from, "growth" | "ranges")
+    };
+    marked(&d.total_bounds, &d.total_change)
+        || d.ranking.iter().any(|r| marked(&r.bounds, &r.change))
+        || d.groups.iter().any(|g| marked(&g.bounds, &g.change))
+        || d.halves.iter().any(|h| marked(&h.bounds, &h.change))
+        || d.quarters.iter().any(|q| marked(&q.bounds, &q.change))
+        || d.months.iter().any(|m| marked(&m.bounds, &m.change))
+}
+
+fn parts_table(d: &Describe) -> Table {
     let mut t = Table::new(&[
         ("period", Align::Left),
         ("tonnes", Align::Right),
@@ -84,47 +169,63 @@ pub fn describe_table(d: &Describe) -> String {
     for h in &d.halves {
         t.row([
             format!("H{}", h.half),
-            fmt_tonnes(h.tonnes),
-            fmt_pct(h.yoy_pct),
+            fmt_bounds(&h.bounds),
+            fmt_change(&h.change),
             basis(&h.basis),
         ]);
     }
     for q in &d.quarters {
         t.row([
             format!("Q{}", q.quarter),
-            fmt_tonnes(q.tonnes),
-            fmt_pct(q.yoy_pct),
+            fmt_bounds(&q.bounds),
+            fmt_change(&q.change),
             basis(&q.basis),
         ]);
     }
     for m in &d.months {
         t.row([
-            format!("{y}-{:02}", m.month),
-            fmt_tonnes(m.tonnes),
-            fmt_pct(m.yoy_pct),
+            format!("{}-{:02}", d.year, m.month),
+            fmt_bounds(&m.bounds),
+            fmt_change(&m.change),
             basis(&m.basis),
         ]);
     }
-    let _ = write!(out, "{}", t.render());
-    let _ = writeln!(
-        out,
-        "\n{UNAVAILABLE}: not determined by the observations (magcast never estimates in describe)."
-    );
-    out
+    t
 }
 
-fn with_unit(tonnes: Option<f64>) -> String {
-    tonnes.map_or_else(
-        || UNAVAILABLE.to_string(),
-        |t| format!("{} t", thousands(t, 0)),
-    )
+fn with_unit(b: &TonnesBounds) -> String {
+    match b.tonnes_kind {
+        "unknown" => UNAVAILABLE.to_string(),
+        _ => format!("{} t", fmt_bounds(b)),
+    }
 }
 
-fn share(v: Option<f64>) -> String {
-    v.map_or_else(|| UNAVAILABLE.to_string(), |v| format!("{v:.1}%"))
+fn share(v: Option<f64>, from: Option<&str>) -> String {
+    match (v, from) {
+        (Some(v), Some("published")) => format!("{v:.1}% (published)"),
+        (Some(v), _) => format!("{v:.1}%"),
+        (None, _) => UNAVAILABLE.to_string(),
+    }
 }
 
-fn importer_table(rows: &[crate::data::RankedImporter]) -> Table {
+/// A share that may be known only within bounds: `25.0-33.3%`.
+fn share_range(v: Option<f64>, low: Option<f64>, high: Option<f64>, from: Option<&str>) -> String {
+    match (from, low, high) {
+        (Some("bounds"), Some(low), Some(high)) => format!("{low:.1}-{high:.1}%"),
+        _ => share(v, from),
+    }
+}
+
+/// Where a ranked importer's figure comes from, with its published rank.
+pub(super) fn ranked_from(r: &RankedImporter) -> String {
+    match (&r.published_rank, r.bounds.tonnes_kind) {
+        (Some(rank), "unknown") => format!("published rank {rank}; value unknown"),
+        (Some(rank), _) => format!("{} (rank {rank})", r.basis),
+        (None, _) => r.basis.clone(),
+    }
+}
+
+fn importer_table(rows: &[RankedImporter]) -> Table {
     let mut t = Table::new(&[
         ("rank", Align::Right),
         ("importer", Align::Left),
@@ -135,112 +236,78 @@ fn importer_table(rows: &[crate::data::RankedImporter]) -> Table {
         ("from", Align::Left),
     ]);
     for r in rows {
+        let tonnes = match r.bounds.tonnes_kind {
+            "unknown" => "unknown".to_string(),
+            _ => fmt_bounds(&r.bounds),
+        };
+        let from = ranked_from(r);
         t.row([
             r.rank.to_string(),
             r.importer.code().to_string(),
             r.name.to_string(),
-            thousands(r.tonnes, 0),
-            share(r.share_pct),
-            fmt_pct(r.yoy_pct),
-            r.basis.clone(),
+            tonnes,
+            share_range(r.share_pct, r.share_low_pct, r.share_high_pct, r.share_from),
+            fmt_change(&r.change),
+            from,
         ]);
     }
     t
 }
 
-/// The headline statistics as long CSV:
-/// `year,section,item,tonnes,share_pct,yoy_pct,basis`, one row per figure; blank
-/// cells are figures the data do not determine.
-///
-/// # Errors
-/// [`ReportError::Csv`] if writing fails.
-pub fn describe_csv(d: &Describe, out: impl std::io::Write) -> Result<(), ReportError> {
-    let mut w = csv::Writer::from_writer(out);
-    w.write_record([
-        "year",
-        "section",
-        "item",
-        "tonnes",
-        "share_pct",
-        "yoy_pct",
-        "basis",
-    ])?;
-    let num = |v: Option<f64>| v.map(|v| format!("{v}")).unwrap_or_default();
-    let pct = |v: Option<f64>| v.map(|v| format!("{:.2}", v)).unwrap_or_default();
-    let year = d.year.to_string();
-    w.write_record([
-        year.as_str(),
-        "total",
-        "WORLD",
-        &num(d.total_tonnes),
-        &pct(d.total_tonnes.map(|_| 100.0)),
-        &pct(d.yoy_pct),
-        d.total_basis.as_deref().unwrap_or(""),
-    ])?;
-    for r in &d.ranking {
-        w.write_record([
-            year.as_str(),
-            "importer",
-            r.importer.code(),
-            &num(Some(r.tonnes)),
-            &pct(r.share_pct),
-            &pct(r.yoy_pct),
-            &r.basis,
-        ])?;
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bounds(kind: &'static str, low: Option<f64>, high: Option<f64>) -> TonnesBounds {
+        TonnesBounds {
+            tonnes_kind: kind,
+            tonnes_low: low,
+            tonnes_high: high,
+        }
     }
-    for g in &d.groups {
-        w.write_record([
-            year.as_str(),
-            "group",
-            g.importer.code(),
-            &num(Some(g.tonnes)),
-            &pct(g.share_pct),
-            &pct(g.yoy_pct),
-            "",
-        ])?;
+
+    #[test]
+    fn ranges_print_as_ranges() {
+        assert_eq!(
+            fmt_bounds(&bounds("point", Some(1116.0), Some(1116.0))),
+            "1,116"
+        );
+        assert_eq!(
+            fmt_bounds(&bounds("range", Some(1800.0), Some(2500.0))),
+            "1,800-2,500"
+        );
+        assert_eq!(fmt_bounds(&bounds("range", Some(5800.0), None)), ">5,800");
+        assert_eq!(
+            fmt_bounds(&bounds("range", Some(0.0), Some(11000.0))),
+            "<11,000"
+        );
+        assert_eq!(fmt_bounds(&bounds("unknown", None, None)), "n/a");
+        let change = |from, basis, low, high| Change {
+            change_from: from,
+            change_basis: basis,
+            change_low_pct: low,
+            change_high_pct: high,
+        };
+        assert_eq!(
+            fmt_change(&change("levels", Some("yoy"), Some(-1.31), Some(-1.31))),
+            "-1.3%"
+        );
+        assert_eq!(
+            fmt_change(&change("growth", Some("yoy"), Some(24.0), Some(24.0))),
+            "+24.0% (g)"
+        );
+        assert_eq!(
+            fmt_change(&change("growth", Some("prev"), Some(-29.7), Some(-29.7))),
+            "-29.7% (prev)"
+        );
+        assert_eq!(
+            fmt_change(&change("ranges", Some("yoy"), Some(-5.0), Some(12.5))),
+            "-5.0% to +12.5%"
+        );
+        assert_eq!(
+            fmt_change(&change("ranges", Some("yoy"), Some(-10.0), None)),
+            ">-10.0%"
+        );
+        assert_eq!(fmt_change(&Change::unknown()), "n/a");
     }
-    let parts = d
-        .halves
-        .iter()
-        .map(|h| {
-            (
-                "half",
-                format!("H{}", h.half),
-                h.tonnes,
-                h.yoy_pct,
-                &h.basis,
-            )
-        })
-        .chain(d.quarters.iter().map(|q| {
-            (
-                "quarter",
-                format!("Q{}", q.quarter),
-                q.tonnes,
-                q.yoy_pct,
-                &q.basis,
-            )
-        }))
-        .chain(d.months.iter().map(|m| {
-            (
-                "month",
-                format!("{:02}", m.month),
-                m.tonnes,
-                m.yoy_pct,
-                &m.basis,
-            )
-        }));
-    for (section, item, tonnes, yoy, basis) in parts {
-        let basis = basis.as_deref().unwrap_or("");
-        w.write_record([
-            year.as_str(),
-            section,
-            &item,
-            &num(tonnes),
-            "",
-            &pct(yoy),
-            basis,
-        ])?;
-    }
-    w.flush().map_err(|e| ReportError::Csv(e.into()))?;
-    Ok(())
 }

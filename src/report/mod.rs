@@ -6,6 +6,7 @@ mod backtest;
 mod charts;
 mod compare;
 mod describe;
+mod describe_csv;
 mod fit;
 mod forecast;
 mod html;
@@ -21,7 +22,8 @@ pub use charts::{Chart, History, MAJOR_IMPORTERS, ObservedSeries, charts, histor
 pub use compare::{
     CompareOptions, CompareRow, Comparison, Ranking, compare, compare_csv, compare_table,
 };
-pub use describe::{describe_csv, describe_table};
+pub use describe::describe_table;
+pub use describe_csv::describe_csv;
 pub use fit::{fit_table, residual_table};
 pub use forecast::{forecast_csv, forecast_json, forecast_table};
 pub use html::{escape_html, report_html};
