@@ -2,6 +2,8 @@
 
 use std::process::{Command, Output};
 
+use magcast::data::{Group, Importer};
+
 fn magcast(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_magcast"))
         .args(args)
@@ -46,7 +48,10 @@ fn describe_defaults_to_the_latest_complete_year_as_a_table() {
         text.contains("57,392 t   -1.3% y/y   (2024: 58,152 t)"),
         "{text}"
     );
-    assert!(text.contains("H1       22,319  -18.9%  observed"), "{text}");
+    assert!(
+        text.contains("H1       22,319        -18.9%  observed"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -65,17 +70,20 @@ fn describe_csv_has_one_row_per_figure() {
     assert_eq!(
         lines.next(),
         Some(
-            "2024,total,WORLD,58152,100.00,10.00,observed,point,58152,58152,levels,yoy,10.00,10.00,100.00,100.00"
+            // 58,152 / 52,576 (2023) = +10.61 %.
+            "2024,total,WORLD,58152,100.00,10.61,observed,point,58152,58152,levels,yoy,10.61,10.61,100.00,100.00"
         )
     );
     assert_eq!(
         lines.next(),
         Some(
-            "2024,importer,DEU,11000,18.92,24.00,observed,point,11000,11000,levels,yoy,24.00,24.00,18.92,18.92"
+            // "nearly 11,000 t" = 10,450-11,000: 17.97-18.92 % of 58,152; +24 % published.
+            "2024,importer,DEU,,,24.00,observed range (rank 1),range,10450,11000,growth,yoy,24.00,24.00,17.97,18.92"
         )
     );
-    // 2 halves, 4 quarters, 12 months, total, 5 importers.
-    assert_eq!(text.lines().count(), 1 + 1 + 5 + 2 + 4 + 12);
+    // Total, 10 importers (the top ten of 2024 as published), EU27, 4 published
+    // shares (TOP10, TOP3 three times), 2 halves, 4 quarters, 12 months.
+    assert_eq!(text.lines().count(), 1 + 1 + 10 + 1 + 4 + 2 + 4 + 12);
 }
 
 #[test]
@@ -180,10 +188,10 @@ fn forecast_csv_has_the_contract_columns_and_every_series() {
         Some("importer,period,mean,lower_80,upper_80,lower_95,upper_95")
     );
     let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
-    // WORLD, EU27, 8 countries, ROW; three months each.
-    assert_eq!(rows.len(), 11 * 3);
+    // WORLD, EU27, 11 countries, ROW; three months each.
+    assert_eq!(rows.len(), 14 * 3);
     assert_eq!(&rows[0][..2], ["WORLD", "2026-01"]);
-    assert_eq!(&rows[32][..2], ["ROW", "2026-03"]);
+    assert_eq!(&rows[41][..2], ["ROW", "2026-03"]);
     for r in &rows {
         let v: Vec<f64> = r[2..].iter().map(|x| x.parse().unwrap()).collect();
         assert!(
@@ -342,10 +350,11 @@ fn run_writes_projections_and_provenance_identically_for_any_thread_count() {
         lines.next(),
         Some("scenario,importer,period,mean,p05,p50,p95,baseline,value_usd,tariff_revenue_usd")
     );
-    // 7 scenarios × 11 series × 60 months.
-    assert_eq!(csv.lines().count(), 1 + 7 * 11 * 60);
+    // 7 scenarios × 14 series × 60 months.
+    assert_eq!(csv.lines().count(), 1 + 7 * 14 * 60);
     let mut world = std::collections::HashMap::new();
     let mut parts = std::collections::HashMap::new();
+    let in_eu27 = |code: &str| matches!(code.parse::<Importer>(), Ok(Importer::Country(c)) if Group::Eu27.contains(c));
     for line in lines {
         let f: Vec<&str> = line.split(',').collect();
         let v: Vec<f64> = f[3..].iter().map(|x| x.parse().unwrap()).collect();
@@ -357,7 +366,7 @@ fn run_writes_projections_and_provenance_identically_for_any_thread_count() {
                 world.insert(key, v[0]);
             }
             // Countries inside EU27 are counted through EU27.
-            "DEU" | "ITA" => {}
+            code if in_eu27(code) => {}
             _ => *parts.entry(key).or_insert(0.0) += v[0],
         }
     }

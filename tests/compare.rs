@@ -47,7 +47,7 @@ fn summary_totals_are_the_sums_of_the_projections() {
     let dir = run_once();
     let rows = report::read_summary(&dir.join("summary.csv")).unwrap();
     let yearly = yearly_from_projections(dir);
-    assert_eq!(rows.len(), 7 * 11 * 5);
+    assert_eq!(rows.len(), 7 * 14 * 5);
     for r in &rows {
         let sum = yearly[&(r.scenario.clone(), r.importer.clone(), r.year)];
         // projections.csv rounds each month to 3 decimals.

@@ -639,7 +639,7 @@ fn a_failed_write_leaves_complete_files_and_no_temporary_ones() {
     // projections.csv is either the old file or a whole new one, never a part.
     let text = std::fs::read_to_string(out.join("projections.csv")).unwrap();
     assert!(
-        text == "old" || text.lines().count() == 1 + 11 * 60,
+        text == "old" || text.lines().count() == 1 + 14 * 60,
         "{} lines",
         text.lines().count()
     );

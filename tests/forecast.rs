@@ -241,16 +241,18 @@ fn holdout_of_the_second_half_of_2025() {
         let v = &by_importer[&code.parse::<Importer>().unwrap()];
         v.iter().sum::<f64>() / v.len() as f64
     };
-    assert_eq!(points.len(), 26);
+    assert_eq!(points.len(), 34);
+    // Bounds just above the MAPEs measured on the data set of issue 12 (14.5 %
+    // pooled over the 34 points, `cargo run --release --example holdout`).
     let bounds = [
-        ("WORLD", 5.5),
-        ("EU27", 13.5),
-        ("DEU", 15.0),
-        ("IND", 20.0),
+        ("WORLD", 4.5),
+        ("EU27", 11.5),
+        ("DEU", 13.0),
+        ("IND", 19.0),
         ("JPN", 9.5),
-        ("KOR", 34.0),
-        ("USA", 33.0),
-        ("VNM", 68.0),
+        ("KOR", 17.0),
+        ("USA", 26.5),
+        ("VNM", 27.0),
     ];
     for (code, bound) in bounds {
         let m = mape(code);

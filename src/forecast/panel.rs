@@ -17,7 +17,7 @@ use super::config::{FitConfig, Intervention, Pin, Seasonality};
 use super::curve::{Evaluator, InterventionTerms, LogMean, SeriesModel, SpanProblem, trend_params};
 use super::error::ForecastError;
 use super::fitted::{Candidate, FittedPanel, FittedSeries, SeriesStats, log_path};
-use super::series::{ObservationSummary, SeriesObs};
+use super::series::{ObservationSummary, SeriesObs, fitted_importers};
 use crate::data::{Importer, Month, Observations};
 use crate::model::{Family, least_squares};
 
@@ -36,7 +36,7 @@ pub fn fit_panel(obs: &Observations, config: &FitConfig) -> Result<FittedPanel, 
         .ok_or_else(|| ForecastError::Request("no observations".into()))?;
     let origin = range.start();
     let last = range.end();
-    let importers = obs.importers();
+    let importers = fitted_importers(obs);
     let has_world = importers.contains(&Importer::World);
     let world = if has_world {
         let series = SeriesObs::new(obs, Importer::World, origin);

@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use std::collections::BTreeMap;
+
 use crate::data::{Importer, Month, Observations, Span};
 
 /// One observation ready for the fit.
@@ -34,19 +36,19 @@ pub(crate) struct SeriesObs {
 pub const ZERO_FLOOR_TONNES: f64 = 0.5;
 
 impl SeriesObs {
-    /// The observations of `importer` on the grid starting at `origin`.
+    /// The observations of `importer` on the grid starting at `origin`: its
+    /// levels in tonnes, and the levels its other facts pin down (see
+    /// [`implied_levels`]).
     pub(crate) fn new(obs: &Observations, importer: Importer, origin: Month) -> SeriesObs {
-        let mut spans: Vec<ObsSpan> = obs
-            .rows()
-            .iter()
-            .filter(|o| o.importer == importer)
-            .map(|o| ObsSpan {
-                start: o.span.start().months_since(origin),
-                len: o.span.len(),
-                log_y: o.tonnes.max(ZERO_FLOOR_TONNES).ln(),
-                weight: o.span.len() as f64,
-                span: o.span,
-                tonnes: o.tonnes,
+        let mut spans: Vec<ObsSpan> = levels_of(obs, importer)
+            .into_iter()
+            .map(|(span, tonnes)| ObsSpan {
+                start: span.start().months_since(origin),
+                len: span.len(),
+                log_y: tonnes.max(ZERO_FLOOR_TONNES).ln(),
+                weight: span.len() as f64,
+                span,
+                tonnes,
             })
             .collect();
         spans.sort_by_key(|o| (o.span.end(), o.span.start()));
@@ -95,4 +97,75 @@ pub struct ObservationSummary {
     pub count: usize,
     /// Their spans, in order of their end.
     pub spans: Vec<Span>,
+}
+
+/// The importers the trend fits can model: those with a level in tonnes or
+/// one that their other facts pin down, in output order.
+pub(crate) fn fitted_importers(obs: &Observations) -> Vec<Importer> {
+    let mut v: Vec<Importer> = obs.importers();
+    v.extend(obs.ranges().items().iter().map(|r| r.importer));
+    v.extend(obs.growths().items().iter().map(|g| g.importer));
+    v.sort_unstable();
+    v.dedup();
+    v.retain(|&i| !levels_of(obs, i).is_empty());
+    v
+}
+
+/// `importer`'s levels: as observed, then as implied by its other facts.
+fn levels_of(obs: &Observations, importer: Importer) -> Vec<(Span, f64)> {
+    let mut levels: BTreeMap<Span, f64> = obs
+        .rows()
+        .iter()
+        .filter(|o| o.importer == importer)
+        .map(|o| (o.span, o.tonnes))
+        .collect();
+    for (span, tonnes) in implied_levels(obs, importer, &levels) {
+        levels.entry(span).or_insert(tonnes);
+    }
+    levels.into_iter().collect()
+}
+
+/// Levels the trend fits take from facts that are not levels, since their
+/// least squares need points: a range with both bounds at its midpoint, and a
+/// growth ratio one of whose spans has an observed level gives the other
+/// (later = ratio × earlier). One-sided bounds, shares and ranks are not used
+/// by the trend fits. Spans already observed keep their observed level, and
+/// spans outside the months the levels cover are left out.
+fn implied_levels(
+    obs: &Observations,
+    importer: Importer,
+    observed: &BTreeMap<Span, f64>,
+) -> Vec<(Span, f64)> {
+    let mut out = Vec::new();
+    for r in obs
+        .ranges()
+        .items()
+        .iter()
+        .filter(|r| r.importer == importer)
+    {
+        if let (Some(low), Some(high)) = (r.low, r.high) {
+            out.push((r.span, 0.5 * (low + high)));
+        }
+    }
+    for g in obs
+        .growths()
+        .items()
+        .iter()
+        .filter(|g| g.importer == importer)
+    {
+        let earlier = g.basis.earlier(g.span);
+        match (observed.get(&g.span), observed.get(&earlier)) {
+            (Some(&later), None) => out.push((earlier, later / g.ratio)),
+            (None, Some(&before)) => out.push((g.span, before * g.ratio)),
+            _ => {}
+        }
+    }
+    // Only inside the months the levels cover: the grid the fits are laid on.
+    let covered = obs.month_range();
+    out.retain(|(span, tonnes)| {
+        !observed.contains_key(span)
+            && tonnes.is_finite()
+            && covered.is_some_and(|c| c.start() <= span.start() && span.end() <= c.end())
+    });
+    out
 }
