@@ -1,0 +1,252 @@
+//! The Kalman filter over months, with span observations processed one at a
+//! time at their last month, and the mean smoother that runs backwards over
+//! the filter's record.
+//!
+//! The state is `(L_t, b_t, f_{t−1}, …, f_{t−K+1})`. Its transition is sparse
+//! (level and trend, the new flow `c_t·L_t`, a shift of the past flows), so the
+//! prediction step applies it by index arithmetic in O(n²) instead of
+//! multiplying n×n matrices.
+
+/// Variance of the vague initial level and trend (scaled units).
+pub const DIFFUSE_VARIANCE: f64 = 1e8;
+
+/// A prediction variance above this is still dominated by the vague prior: the
+/// observation is used to learn the state but left out of the likelihood (the
+/// approximate counterpart of the exact diffuse likelihood).
+const DIFFUSE_THRESHOLD: f64 = DIFFUSE_VARIANCE * 1e-4;
+
+/// Plug-in levels below this (scaled units) are raised to it before they
+/// scale a variance, so a series near zero keeps a positive noise.
+pub(crate) const LEVEL_FLOOR: f64 = 0.05;
+
+/// An observation as the filter sees it (scaled units).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Prepared {
+    pub end: usize,
+    pub len: usize,
+    pub value: f64,
+    /// Variance added for a range observation.
+    pub extra_var: f64,
+    /// Square of the observation's sd_scale.
+    pub weight: f64,
+}
+
+/// Everything the filter needs, in scaled units.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Setup<'a> {
+    pub obs: &'a [Prepared],
+    /// Flow-to-level coefficient `c_t` of every month.
+    pub coef: Vec<f64>,
+    /// Past flows carried in the state (longest span − 1).
+    pub lags: usize,
+    pub phi: f64,
+    pub var_irregular: f64,
+    pub var_level: f64,
+    pub var_trend: f64,
+    pub proportional: bool,
+    /// Mean and variance of (level, trend) at month 0.
+    pub init_mean: [f64; 2],
+    pub init_var: [f64; 2],
+}
+
+/// What the smoother needs from one observation's update.
+#[derive(Debug, Clone, PartialEq)]
+struct Step {
+    obs: usize,
+    v: f64,
+    f: f64,
+    gain: Vec<f64>,
+}
+
+/// The filter's record for the smoother.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Trace {
+    predicted_mean: Vec<Vec<f64>>,
+    predicted_cov: Vec<Vec<f64>>,
+    steps: Vec<Vec<Step>>,
+}
+
+/// Result of a filter run.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Filtered {
+    /// Log-likelihood of the non-diffuse observations (scaled units).
+    pub loglik: f64,
+    /// Observations in the log-likelihood.
+    pub used: usize,
+    /// Filtered mean and covariance (row-major) after the last month.
+    pub mean: Vec<f64>,
+    pub cov: Vec<f64>,
+    trace: Option<Trace>,
+}
+
+/// Mean and covariance of the state, updated in place.
+struct State {
+    n: usize,
+    a: Vec<f64>,
+    p: Vec<f64>,
+}
+
+impl State {
+    fn new(setup: &Setup<'_>) -> Self {
+        let n = 2 + setup.lags;
+        let mut a = vec![0.0; n];
+        let mut p = vec![0.0; n * n];
+        a[..2].copy_from_slice(&setup.init_mean);
+        p[0] = setup.init_var[0];
+        p[n + 1] = setup.init_var[1];
+        State { n, a, p }
+    }
+
+    /// `P z'` and `z a` for a span of `len` months with flow coefficient `c`:
+    /// the span is `c·L_t` plus the `len − 1` past flows in the state.
+    fn project(&self, c: f64, len: usize) -> (Vec<f64>, f64) {
+        let n = self.n;
+        let pz = (0..n)
+            .map(|i| c * self.p[i * n] + (2..len + 1).map(|k| self.p[i * n + k]).sum::<f64>())
+            .collect();
+        let za = c * self.a[0] + self.a[2..len + 1].iter().sum::<f64>();
+        (pz, za)
+    }
+
+    /// Univariate update with one observation; returns (v, F, gain).
+    fn update(&mut self, c: f64, len: usize, y: f64, h: f64) -> (f64, f64, Vec<f64>) {
+        let (pz, za) = self.project(c, len);
+        let zpz = c * pz[0] + pz[2..len + 1].iter().sum::<f64>();
+        let f = zpz + h;
+        let v = y - za;
+        let gain: Vec<f64> = pz.iter().map(|x| x / f).collect();
+        let n = self.n;
+        for (i, &g) in gain.iter().enumerate() {
+            self.a[i] += g * v;
+            let row = &mut self.p[i * n..(i + 1) * n];
+            row.iter_mut().zip(&pz).for_each(|(p, z)| *p -= g * z);
+        }
+        (v, f, gain)
+    }
+
+    /// One month ahead: level gains φ·trend, trend is damped, the month's flow
+    /// `c·L` becomes the first past flow and the others shift.
+    fn predict(&mut self, c: f64, phi: f64, q: [f64; 2]) {
+        let n = self.n;
+        self.a = transition(&self.a, c, phi);
+        let mut rows = vec![0.0; n * n];
+        for j in 0..n {
+            let col: Vec<f64> = (0..n).map(|i| self.p[i * n + j]).collect();
+            let tc = transition(&col, c, phi);
+            (0..n).for_each(|i| rows[i * n + j] = tc[i]);
+        }
+        for i in 0..n {
+            let tr = transition(&rows[i * n..(i + 1) * n], c, phi);
+            self.p[i * n..(i + 1) * n].copy_from_slice(&tr);
+        }
+        self.p[0] += q[0];
+        self.p[n + 1] += q[1];
+    }
+}
+
+/// `T x` for the transition out of a month with flow coefficient `c`.
+fn transition(x: &[f64], c: f64, phi: f64) -> Vec<f64> {
+    let mut y = Vec::with_capacity(x.len());
+    y.push(x[0] + phi * x[1]);
+    y.push(phi * x[1]);
+    if x.len() > 2 {
+        y.push(c * x[0]);
+        y.extend_from_slice(&x[2..x.len() - 1]);
+    }
+    y
+}
+
+/// `T' r` for the same transition (the smoother's backward step).
+fn transition_transposed(r: &[f64], c: f64, phi: f64) -> Vec<f64> {
+    let n = r.len();
+    let mut y = vec![0.0; n];
+    y[0] = r[0] + if n > 2 { c * r[2] } else { 0.0 };
+    y[1] = phi * (r[0] + r[1]);
+    if n > 3 {
+        y[2..n - 1].copy_from_slice(&r[3..n]);
+    }
+    y
+}
+
+/// Squared plug-in level that scales variances in proportional mode.
+fn multiplier(setup: &Setup<'_>, level: f64) -> f64 {
+    if setup.proportional {
+        level.max(LEVEL_FLOOR).powi(2)
+    } else {
+        1.0
+    }
+}
+
+/// Run the filter over every month; keep the record for the smoother if asked.
+pub(crate) fn run(setup: &Setup<'_>, keep_trace: bool) -> Filtered {
+    let mut state = State::new(setup);
+    let mut trace = keep_trace.then(Trace::default);
+    let (mut loglik, mut used, mut next) = (0.0, 0usize, 0usize);
+    let ln_2pi = (2.0 * std::f64::consts::PI).ln();
+    for (t, &c) in setup.coef.iter().enumerate() {
+        if let Some(tr) = trace.as_mut() {
+            tr.predicted_mean.push(state.a.clone());
+            tr.predicted_cov.push(state.p.clone());
+            tr.steps.push(Vec::new());
+        }
+        let mult = multiplier(setup, state.a[0]);
+        while next < setup.obs.len() && setup.obs[next].end == t {
+            let o = setup.obs[next];
+            let h = o.len as f64 * setup.var_irregular * mult * o.weight + o.extra_var;
+            let (v, f, gain) = state.update(c, o.len, o.value, h);
+            if f < DIFFUSE_THRESHOLD {
+                loglik -= 0.5 * (ln_2pi + f.ln() + v * v / f);
+                used += 1;
+            }
+            if let Some(tr) = trace.as_mut() {
+                tr.steps[t].push(Step {
+                    obs: next,
+                    v,
+                    f,
+                    gain,
+                });
+            }
+            next += 1;
+        }
+        if t + 1 < setup.coef.len() {
+            let m = multiplier(setup, state.a[0]);
+            state.predict(c, setup.phi, [setup.var_level * m, setup.var_trend * m]);
+        }
+    }
+    Filtered {
+        loglik,
+        used,
+        mean: state.a,
+        cov: state.p,
+        trace,
+    }
+}
+
+/// Smoothed mean level of every month, by the backward recursion
+/// `r ← z'(v/F − K'r) + r` over each month's observations in reverse and
+/// `r ← T' r` between months; the smoothed state is `a_{t|t−1} + P_{t|t−1} r`.
+/// No matrix is inverted, so the singular covariance of the carried flows is
+/// harmless.
+pub(crate) fn smoothed_levels(setup: &Setup<'_>, filtered: &Filtered) -> Option<Vec<f64>> {
+    let trace = filtered.trace.as_ref()?;
+    let n = 2 + setup.lags;
+    let months = setup.coef.len();
+    let mut r = vec![0.0; n];
+    let mut levels = vec![0.0; months];
+    for t in (0..months).rev() {
+        if t + 1 < months {
+            r = transition_transposed(&r, setup.coef[t], setup.phi);
+        }
+        let c = setup.coef[t];
+        for s in trace.steps[t].iter().rev() {
+            let kr: f64 = s.gain.iter().zip(&r).map(|(k, r)| k * r).sum();
+            let u = s.v / s.f - kr;
+            r[0] += c * u;
+            let len = setup.obs[s.obs].len;
+            r[2..len + 1].iter_mut().for_each(|x| *x += u);
+        }
+        let (a, p) = (&trace.predicted_mean[t], &trace.predicted_cov[t]);
+        levels[t] = a[0] + (0..n).map(|j| p[j] * r[j]).sum::<f64>();
+    }
+    Some(levels)
+}
