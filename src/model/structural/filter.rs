@@ -125,35 +125,46 @@ impl State {
     }
 
     /// One month ahead: level gains φ·trend, trend is damped, the month's flow
-    /// `c·L` becomes the first past flow and the others shift.
+    /// `c·L` becomes the first past flow and the others shift. `T P T'` is
+    /// formed in place: the transition applied to the rows, then to each row's
+    /// entries (the columns).
     fn predict(&mut self, c: f64, phi: f64, q: [f64; 2]) {
         let n = self.n;
-        self.a = transition(&self.a, c, phi);
-        let mut rows = vec![0.0; n * n];
-        for j in 0..n {
-            let col: Vec<f64> = (0..n).map(|i| self.p[i * n + j]).collect();
-            let tc = transition(&col, c, phi);
-            (0..n).for_each(|i| rows[i * n + j] = tc[i]);
+        transition_in_place(&mut self.a, c, phi);
+        if n > 3 {
+            self.p.copy_within(2 * n..(n - 1) * n, 3 * n);
         }
-        for i in 0..n {
-            let tr = transition(&rows[i * n..(i + 1) * n], c, phi);
-            self.p[i * n..(i + 1) * n].copy_from_slice(&tr);
+        let (head, tail) = self.p.split_at_mut(n);
+        let (row1, rest) = tail.split_at_mut(n);
+        if n > 2 {
+            rest[..n]
+                .iter_mut()
+                .zip(head.iter())
+                .for_each(|(r2, r0)| *r2 = c * r0);
+        }
+        head.iter_mut()
+            .zip(row1.iter())
+            .for_each(|(r0, r1)| *r0 += phi * r1);
+        row1.iter_mut().for_each(|r1| *r1 *= phi);
+        for row in self.p.chunks_exact_mut(n) {
+            transition_in_place(row, c, phi);
         }
         self.p[0] += q[0];
         self.p[n + 1] += q[1];
     }
 }
 
-/// `T x` for the transition out of a month with flow coefficient `c`.
-fn transition(x: &[f64], c: f64, phi: f64) -> Vec<f64> {
-    let mut y = Vec::with_capacity(x.len());
-    y.push(x[0] + phi * x[1]);
-    y.push(phi * x[1]);
-    if x.len() > 2 {
-        y.push(c * x[0]);
-        y.extend_from_slice(&x[2..x.len() - 1]);
+/// `x ← T x` for the transition out of a month with flow coefficient `c`.
+fn transition_in_place(x: &mut [f64], c: f64, phi: f64) {
+    let n = x.len();
+    if n > 3 {
+        x.copy_within(2..n - 1, 3);
     }
-    y
+    if n > 2 {
+        x[2] = c * x[0];
+    }
+    x[0] += phi * x[1];
+    x[1] *= phi;
 }
 
 /// `T' r` for the same transition (the smoother's backward step).
@@ -249,4 +260,73 @@ pub(crate) fn smoothed_levels(setup: &Setup<'_>, filtered: &Filtered) -> Option<
         levels[t] = a[0] + (0..n).map(|j| p[j] * r[j]).sum::<f64>();
     }
     Some(levels)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The dense transition matrix for `n` states.
+    fn dense(n: usize, c: f64, phi: f64) -> Vec<f64> {
+        let mut t = vec![0.0; n * n];
+        t[0] = 1.0;
+        t[1] = phi;
+        t[n + 1] = phi;
+        t[2 * n] = c;
+        (3..n).for_each(|k| t[k * n + k - 1] = 1.0);
+        t
+    }
+
+    fn matmul(a: &[f64], b: &[f64], n: usize) -> Vec<f64> {
+        let mut out = vec![0.0; n * n];
+        for i in 0..n {
+            for k in 0..n {
+                for j in 0..n {
+                    out[i * n + j] += a[i * n + k] * b[k * n + j];
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn in_place_prediction_equals_dense_t_p_t() {
+        let (n, c, phi) = (7, 1.3, 0.85);
+        let p: Vec<f64> = (0..n * n)
+            .map(|k| ((k * 37 % 11) as f64 - 5.0) / 3.0)
+            .collect();
+        let a: Vec<f64> = (0..n).map(|k| k as f64 + 0.5).collect();
+        let mut state = State {
+            n,
+            a: a.clone(),
+            p: p.clone(),
+        };
+        state.predict(c, phi, [0.25, 0.125]);
+        let t = dense(n, c, phi);
+        let tt: Vec<f64> = (0..n * n).map(|k| t[(k % n) * n + k / n]).collect();
+        let mut want = matmul(&matmul(&t, &p, n), &tt, n);
+        want[0] += 0.25;
+        want[n + 1] += 0.125;
+        assert!(
+            state
+                .p
+                .iter()
+                .zip(&want)
+                .all(|(x, y)| (x - y).abs() < 1e-12)
+        );
+        let ta: Vec<f64> = (0..n)
+            .map(|i| (0..n).map(|k| t[i * n + k] * a[k]).sum())
+            .collect();
+        assert!(state.a.iter().zip(&ta).all(|(x, y)| (x - y).abs() < 1e-12));
+        // T' r against the dense transpose.
+        let r: Vec<f64> = (0..n).map(|k| 1.0 / (k as f64 + 1.0)).collect();
+        let got = transition_transposed(&r, c, phi);
+        let want: Vec<f64> = (0..n)
+            .map(|k| (0..n).map(|i| t[i * n + k] * r[i]).sum())
+            .collect();
+        assert!(
+            got.iter().zip(&want).all(|(x, y)| (x - y).abs() < 1e-12),
+            "{got:?} {want:?}"
+        );
+    }
 }
