@@ -259,3 +259,54 @@ fn invalid_input_reports_every_problem() {
         other => panic!("expected invalid config, got {other:?}"),
     }
 }
+
+/// Annual totals, a year-to-date run, quarters and months with a gap, all in
+/// one likelihood: every month is smoothed, and the smoothed sums reproduce
+/// the reported totals where the irregular is small.
+#[test]
+fn mixed_spans_and_gaps_enter_one_likelihood() {
+    let h = hyper([1e-6, 1e-4, 1e-7], 0.95, [1.0; 12]);
+    let flows = crate::support::simulate_flows(&h, month(2015, 1), 84, 200.0, 0.003, 21);
+    let sum = |a: usize, n: usize| flows[a..a + n].iter().sum::<f64>();
+    let mut obs: Vec<SpanObservation> = (0..3)
+        .map(|y| SpanObservation::point(12 * y, 12, sum(12 * y, 12)))
+        .collect();
+    obs.push(SpanObservation::point(36, 7, sum(36, 7))); // 2018-01..07 year to date
+    obs.extend((0..4).map(|q| SpanObservation::point(48 + 3 * q, 3, sum(48 + 3 * q, 3))));
+    obs.extend(
+        (60..84)
+            .filter(|t| !(66..70).contains(t))
+            .map(|t| SpanObservation::point(t, 1, flows[t])),
+    );
+    let series = SpanSeries {
+        origin: month(2015, 1),
+        observations: obs.clone(),
+    }
+    .check()
+    .unwrap();
+    let config = plain_config(0.95, NoiseScale::Proportional, None);
+    let model = StructuralModel::with_hyperparameters(&series, &config, h).unwrap();
+    assert!(model.loglik().is_finite());
+    assert_eq!(model.observations_used(), obs.len() - 2);
+    let smooth = model.smoothed_flows(&series);
+    assert_eq!(smooth.len(), 84);
+    for o in &obs {
+        let got: f64 = smooth[o.start..o.start + o.len].iter().sum();
+        let want = match o.value {
+            magcast::model::structural::Measurement::Point(v) => v,
+            _ => unreachable!(),
+        };
+        assert!(
+            rel(got, want) < 0.005,
+            "span {}+{}: {got} vs {want}",
+            o.start,
+            o.len
+        );
+    }
+    // The gap 2020-07..10 is interpolated between its neighbours.
+    assert!(
+        smooth[66..70]
+            .iter()
+            .all(|v| *v > 0.8 * flows[65] && *v < 1.25 * flows[70])
+    );
+}
