@@ -61,6 +61,12 @@ fn seasonal_and_holiday_are_recovered_from_simulated_months() {
             e.seasonal
         );
     }
+    // The holiday lowers the month that holds it: February 2024 (New Year on
+    // 10 February) and January 2023 (22 January), against their seasonal factors.
+    let t = |y: i32, m: u32| month(y, m).months_since(origin) as usize;
+    assert!(e.coefficient(origin, t(2024, 2)) < 0.95 * e.seasonal[1]);
+    assert!(e.coefficient(origin, t(2023, 1)) < 0.9 * e.seasonal[0]);
+    assert!(e.coefficient(origin, t(2024, 1)) > 1.05 * e.seasonal[0]);
 }
 
 /// Irregular and level variances recovered on four simulated 240-month series
@@ -190,4 +196,43 @@ fn forecast_growth_damps_out() {
     );
     // The whole remaining rise is bounded by b·φ/(1 − φ) = 9 months of growth.
     assert!(fc[60].level < fc[0].level + 9.5 * growth(&fc, 1) / 0.9);
+}
+
+/// Sparse data still give a finite fit and forecast: three annual totals and
+/// one year-to-date figure (no monthly figure, so no seasonal profile or
+/// holiday effect is identified; the pooled profile is meant for such series).
+#[test]
+fn sparse_annual_data_fit_and_forecast() {
+    let obs = vec![
+        magcast::model::structural::SpanObservation::point(0, 12, 1200.0),
+        magcast::model::structural::SpanObservation::point(12, 12, 1500.0),
+        magcast::model::structural::SpanObservation::point(24, 12, 1700.0),
+        magcast::model::structural::SpanObservation::point(36, 6, 950.0),
+    ];
+    let series = magcast::model::structural::SpanSeries {
+        origin: month(2020, 1),
+        observations: obs,
+    }
+    .check()
+    .unwrap();
+    let config = StructuralConfig {
+        seasonality: Seasonality::Flat,
+        lunar_new_year: false,
+        ..StructuralConfig::default()
+    }
+    .check()
+    .unwrap();
+    let fit = StructuralModel::fit(&series, &config).unwrap();
+    assert!(fit.loglik().is_finite());
+    assert_eq!(fit.observations_used(), 2);
+    let fc = fit.forecast(18);
+    assert!(
+        fc.iter()
+            .all(|f| f.mean > 0.0 && f.var_observed.is_finite())
+    );
+    // The rest of the current year continues near the year-to-date rate (950/6 ≈ 158/month).
+    let rest: f64 = fc[..6].iter().map(|f| f.mean).sum();
+    assert!((700.0..1300.0).contains(&rest), "{rest}");
+    let paths = fit.simulate("X", 3, 18, 20);
+    assert!(paths.iter().flatten().all(|v| *v > 0.0 && v.is_finite()));
 }

@@ -68,6 +68,27 @@
 //!
 //! Forecasts propagate level and trend; sample paths turn the Gaussian level
 //! into a lognormal with the same mean and variance so flows stay positive.
+//!
+//! # Example
+//!
+//! ```
+//! use magcast::data::Month;
+//! use magcast::model::structural::{
+//!     Seasonality, SpanObservation, SpanSeries, StructuralConfig, StructuralModel,
+//! };
+//!
+//! // 2022 as one annual total, then 2023-2024 month by month.
+//! let mut observations = vec![SpanObservation::point(0, 12, 1200.0)];
+//! observations.extend((12..36).map(|t| SpanObservation::point(t, 1, 100.0 + t as f64)));
+//! let series = SpanSeries { origin: Month::new(2022, 1).unwrap(), observations }.check()?;
+//! let config = StructuralConfig { seasonality: Seasonality::Flat, ..Default::default() }.check()?;
+//! let model = StructuralModel::fit(&series, &config)?;
+//! let next_year = model.forecast(12);
+//! assert!(next_year.iter().all(|m| m.mean > 0.0));
+//! let paths = model.simulate("WORLD", 7, 12, 100);
+//! assert_eq!((paths.len(), paths[0].len()), (100, 12));
+//! # Ok::<(), magcast::model::structural::StructuralError>(())
+//! ```
 
 mod calendar;
 mod data;
