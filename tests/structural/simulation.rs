@@ -63,3 +63,20 @@ fn fitted_model_round_trips_through_json() {
     assert_eq!(back, m);
     assert_eq!(back.simulate("JPN", 1, 6, 3), m.simulate("JPN", 1, 6, 3));
 }
+
+#[test]
+fn checked_types_are_checked_again_when_deserialised() {
+    use magcast::model::structural::{ValidConfig, ValidSeries};
+    let m = model();
+    let mut json: serde_json::Value = serde_json::to_value(&m).unwrap();
+    json["config"]["damping"] = serde_json::json!({ "Fixed": 1.5 });
+    let err = serde_json::from_value::<StructuralModel>(json).unwrap_err();
+    assert!(err.to_string().contains("damping factor 1.5"), "{err}");
+    let bad = r#"{"seasonality":"Flat","lunar_new_year":false,"shock_onsets":[],
+        "damping":"Estimated","noise":"Constant","initial":"Diffuse","scale":0.0,"max_iters":10}"#;
+    assert!(serde_json::from_str::<ValidConfig>(bad).is_err());
+    let series = r#"{"origin":"2020-01","observations":[
+        {"start":0,"len":0,"value":{"Point":1.0},"sd_scale":1.0}]}"#;
+    let err = serde_json::from_str::<ValidSeries>(series).unwrap_err();
+    assert!(err.to_string().contains("span length is 0"), "{err}");
+}

@@ -144,11 +144,30 @@ impl SpanSeries {
     }
 }
 
-/// Checked observations, sorted by the month at which each span ends.
+/// Checked observations, sorted by the month at which each span ends
+/// (deserialising one checks it again).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "SpanSeries", into = "SpanSeries")]
 pub struct ValidSeries {
     origin: Month,
     observations: Vec<SpanObservation>,
+}
+
+impl TryFrom<SpanSeries> for ValidSeries {
+    type Error = StructuralError;
+
+    fn try_from(series: SpanSeries) -> Result<Self> {
+        series.check()
+    }
+}
+
+impl From<ValidSeries> for SpanSeries {
+    fn from(valid: ValidSeries) -> Self {
+        SpanSeries {
+            origin: valid.origin,
+            observations: valid.observations,
+        }
+    }
 }
 
 impl ValidSeries {

@@ -149,9 +149,24 @@ impl StructuralConfig {
     }
 }
 
-/// Checked settings.
+/// Checked settings (deserialising one checks it again).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "StructuralConfig", into = "StructuralConfig")]
 pub struct ValidConfig(StructuralConfig);
+
+impl TryFrom<StructuralConfig> for ValidConfig {
+    type Error = StructuralError;
+
+    fn try_from(config: StructuralConfig) -> Result<Self> {
+        config.check()
+    }
+}
+
+impl From<ValidConfig> for StructuralConfig {
+    fn from(valid: ValidConfig) -> Self {
+        valid.0
+    }
+}
 
 impl ValidConfig {
     /// The settings.
