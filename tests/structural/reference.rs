@@ -310,3 +310,59 @@ fn mixed_spans_and_gaps_enter_one_likelihood() {
             .all(|v| *v > 0.8 * flows[65] && *v < 1.25 * flows[70])
     );
 }
+
+/// A one-sided bound, worked by hand: known start L ~ N(10, 1), σ_ε² = 1, a
+/// single figure known to be at least 12. The prediction is N(10, 2), so
+/// α = (10 − 12)/√2, ln L = ln Φ(α) and the level moves to
+/// 10 + ½(E[y | y ≥ 12] − 10) with E[y | y ≥ 12] = 10 + √2·φ(α)/Φ(α).
+#[test]
+fn one_sided_bound_matches_the_truncated_normal() {
+    let config = StructuralConfig {
+        initial: Initial::Known {
+            level: 10.0,
+            trend: 0.0,
+            var_level: 1.0,
+            var_trend: 0.0,
+        },
+        ..plain_config(1.0, NoiseScale::Constant, Some(1.0))
+            .get()
+            .clone()
+    }
+    .check()
+    .unwrap();
+    let h = hyper([1.0, 1.0, 0.0], 1.0, [1.0; 12]);
+    let fit = |obs: Vec<SpanObservation>| {
+        let s = SpanSeries {
+            origin: month(2001, 3),
+            observations: obs,
+        }
+        .check()
+        .unwrap();
+        StructuralModel::with_hyperparameters(&s, &config, h.clone()).unwrap()
+    };
+    let m = fit(vec![SpanObservation::at_least(0, 1, 12.0)]);
+    // Φ(−√2) = 0.0786496035 and φ(−√2) = 0.1467626925 (tables).
+    let (cdf, pdf) = (0.078_649_603_5, 0.146_762_692_5);
+    assert!((m.loglik() - f64::ln(cdf)).abs() < 1e-6, "{}", m.loglik());
+    let level = 10.0 + 0.5 * (2f64.sqrt() * pdf / cdf);
+    assert!(
+        (m.end_state().level - level).abs() < 1e-5,
+        "{}",
+        m.end_state().level
+    );
+    // A bound far from binding changes neither the state nor the likelihood.
+    let base: Vec<SpanObservation> = (0..6)
+        .map(|t| SpanObservation::point(t, 1, 10.0 + t as f64))
+        .collect();
+    let mut with_bound = base.clone();
+    with_bound.push(SpanObservation {
+        value: magcast::model::structural::Measurement::AtMost(1e4),
+        ..SpanObservation::point(5, 6, 0.0)
+    });
+    let (a, b) = (fit(base), fit(with_bound));
+    assert!(
+        (a.loglik() - b.loglik()).abs() < 1e-9
+            && (a.end_state().level - b.end_state().level).abs() < 1e-12
+    );
+    assert_eq!(b.observations_used(), a.observations_used() + 1);
+}

@@ -22,13 +22,15 @@ pub enum Measurement {
         /// Upper bound of the total.
         high: f64,
     },
+    /// A total known only to be at least this (for example "over 500 t").
+    /// Entered by moment matching: see the `bounds` module.
+    AtLeast(f64),
+    /// A total known only to be at most this.
+    AtMost(f64),
 }
 
 /// The sum of the monthly flow over `len` months from month `start` (months
 /// counted from the series' origin, 0-based).
-///
-/// One-sided bounds ("at least 500 t") are not represented: entering them
-/// needs a constrained update, which this model does not do yet.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct SpanObservation {
     /// First month of the span, counted from the origin.
@@ -73,11 +75,33 @@ impl SpanObservation {
         self.start + self.len - 1
     }
 
-    /// The value entered in the likelihood and the extra noise variance.
-    pub(crate) fn centre_and_extra_variance(&self) -> (f64, f64) {
+    /// A one-sided bound on the total, if that is what was observed.
+    pub fn at_least(start: usize, len: usize, low: f64) -> Self {
+        SpanObservation {
+            start,
+            len,
+            value: Measurement::AtLeast(low),
+            sd_scale: 1.0,
+        }
+    }
+
+    /// The value entered as a Gaussian observation and its extra noise
+    /// variance; `None` for a one-sided bound.
+    pub(crate) fn centre_and_extra_variance(&self) -> Option<(f64, f64)> {
         match self.value {
-            Measurement::Point(v) => (v, 0.0),
-            Measurement::Range { low, high } => ((low + high) / 2.0, (high - low).powi(2) / 12.0),
+            Measurement::Point(v) => Some((v, 0.0)),
+            Measurement::Range { low, high } => {
+                Some(((low + high) / 2.0, (high - low).powi(2) / 12.0))
+            }
+            Measurement::AtLeast(_) | Measurement::AtMost(_) => None,
+        }
+    }
+
+    /// A representative size of the total (the bound for a bound), for scaling.
+    fn size(&self) -> f64 {
+        match self.value {
+            Measurement::AtLeast(v) | Measurement::AtMost(v) => v,
+            _ => self.centre_and_extra_variance().map_or(0.0, |c| c.0),
         }
     }
 
@@ -96,6 +120,11 @@ impl SpanObservation {
             Measurement::Point(v) if !(v.is_finite() && v >= 0.0) => {
                 out.push(format!(
                     "observation {row}: value {v} is not a finite flow ≥ 0"
+                ));
+            }
+            Measurement::AtLeast(v) | Measurement::AtMost(v) if !(v.is_finite() && v >= 0.0) => {
+                out.push(format!(
+                    "observation {row}: bound {v} is not a finite flow ≥ 0"
                 ));
             }
             Measurement::Range { low, high }
@@ -195,12 +224,10 @@ impl ValidSeries {
         self.observations.iter().map(|o| o.len).max().unwrap_or(1)
     }
 
-    /// Mean monthly rate over all observations (the default data scale).
+    /// Mean monthly rate over all observations (the default data scale;
+    /// bounds count at their bound).
     pub fn mean_monthly_rate(&self) -> f64 {
-        let rates = self
-            .observations
-            .iter()
-            .map(|o| o.centre_and_extra_variance().0 / o.len as f64);
+        let rates = self.observations.iter().map(|o| o.size() / o.len as f64);
         rates.sum::<f64>() / self.observations.len() as f64
     }
 }

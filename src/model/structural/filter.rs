@@ -7,6 +7,8 @@
 //! prediction step applies it by index arithmetic in O(n²) instead of
 //! multiplying n×n matrices.
 
+use super::bounds::{Bound, bound_update};
+
 /// Variance of the vague initial level and trend (scaled units).
 pub const DIFFUSE_VARIANCE: f64 = 1e8;
 
@@ -29,6 +31,8 @@ pub(crate) struct Prepared {
     pub extra_var: f64,
     /// Square of the observation's sd_scale.
     pub weight: f64,
+    /// A one-sided bound instead of a value.
+    pub bound: Option<Bound>,
 }
 
 /// Everything the filter needs, in scaled units.
@@ -106,6 +110,12 @@ impl State {
             .collect();
         let za = c * self.a[0] + self.a[2..len + 1].iter().sum::<f64>();
         (pz, za)
+    }
+
+    /// Mean and variance of the signal of a span (no noise): `z a`, `z P z'`.
+    fn signal_moments(&self, c: f64, len: usize) -> (f64, f64) {
+        let (pz, za) = self.project(c, len);
+        (za, c * pz[0] + pz[2..len + 1].iter().sum::<f64>())
     }
 
     /// Univariate update with one observation; returns (v, F, gain).
@@ -188,12 +198,33 @@ fn multiplier(setup: &Setup<'_>, level: f64) -> f64 {
     }
 }
 
+/// The smoother's record of one update: innovation v, its variance F, gain.
+type Innovation = (f64, f64, Vec<f64>);
+
+/// One observation: update the state and return its log-likelihood term
+/// (`None` while the prediction is still dominated by the vague prior) and,
+/// when the state was updated, the smoother's (v, F, gain). A value enters as
+/// a Gaussian observation; a bound as the log-probability of the bound plus
+/// the equivalent pseudo-observation (none when the bound is not informative).
+fn observe(state: &mut State, o: &Prepared, c: f64, h: f64) -> (Option<f64>, Option<Innovation>) {
+    let ln_2pi = (2.0 * std::f64::consts::PI).ln();
+    let Some(bound) = o.bound else {
+        let (v, f, gain) = state.update(c, o.len, o.value, h);
+        let term = (f < DIFFUSE_THRESHOLD).then(|| -0.5 * (ln_2pi + f.ln() + v * v / f));
+        return (term, Some((v, f, gain)));
+    };
+    let (za, zpz) = state.signal_moments(c, o.len);
+    let u = bound_update(bound, za, zpz, h);
+    let term = (zpz + h < DIFFUSE_THRESHOLD).then_some(u.log_prob);
+    let step = u.pseudo.map(|(y, ht)| state.update(c, o.len, y, ht));
+    (term, step)
+}
+
 /// Run the filter over every month; keep the record for the smoother if asked.
 pub(crate) fn run(setup: &Setup<'_>, keep_trace: bool) -> Filtered {
     let mut state = State::new(setup);
     let mut trace = keep_trace.then(Trace::default);
     let (mut loglik, mut used, mut next) = (0.0, 0usize, 0usize);
-    let ln_2pi = (2.0 * std::f64::consts::PI).ln();
     for (t, &c) in setup.coef.iter().enumerate() {
         if let Some(tr) = trace.as_mut() {
             tr.predicted_mean.push(state.a.clone());
@@ -204,12 +235,12 @@ pub(crate) fn run(setup: &Setup<'_>, keep_trace: bool) -> Filtered {
         while next < setup.obs.len() && setup.obs[next].end == t {
             let o = setup.obs[next];
             let h = o.len as f64 * setup.var_irregular * mult * o.weight + o.extra_var;
-            let (v, f, gain) = state.update(c, o.len, o.value, h);
-            if f < DIFFUSE_THRESHOLD {
-                loglik -= 0.5 * (ln_2pi + f.ln() + v * v / f);
+            let (term, step) = observe(&mut state, &o, c, h);
+            if let Some(term) = term {
+                loglik += term;
                 used += 1;
             }
-            if let Some(tr) = trace.as_mut() {
+            if let (Some(tr), Some((v, f, gain))) = (trace.as_mut(), step) {
                 tr.steps[t].push(Step {
                     obs: next,
                     v,

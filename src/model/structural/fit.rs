@@ -6,7 +6,8 @@ use argmin::core::{CostFunction, Error as ArgminError, Executor, State, Terminat
 use argmin::solver::neldermead::NelderMead;
 use serde::{Deserialize, Serialize};
 
-use super::data::ValidSeries;
+use super::bounds::Bound;
+use super::data::{Measurement, ValidSeries};
 use super::error::{Result, StructuralError};
 use super::filter::{self, DIFFUSE_VARIANCE, Prepared, Setup};
 use super::params::{
@@ -36,13 +37,19 @@ impl<'a> Problem<'a> {
             .observations()
             .iter()
             .map(|o| {
-                let (value, extra) = o.centre_and_extra_variance();
+                let (value, extra) = o.centre_and_extra_variance().unwrap_or((0.0, 0.0));
+                let bound = match o.value {
+                    Measurement::AtLeast(v) => Some(Bound::Lower(v / scale)),
+                    Measurement::AtMost(v) => Some(Bound::Upper(v / scale)),
+                    _ => None,
+                };
                 Prepared {
                     end: o.end(),
                     len: o.len,
                     value: value / scale,
                     extra_var: extra / (scale * scale),
                     weight: o.sd_scale * o.sd_scale,
+                    bound,
                 }
             })
             .collect();
@@ -217,7 +224,7 @@ pub(crate) fn seasonal_start(series: &ValidSeries) -> [f64; 12] {
         .observations()
         .iter()
         .filter(|o| o.len == 1)
-        .map(|o| (o.start, o.centre_and_extra_variance().0))
+        .filter_map(|o| Some((o.start, o.centre_and_extra_variance()?.0)))
         .collect();
     let mut sums = [(0.0, 0usize); 12];
     for &(t, v) in &monthly {

@@ -50,9 +50,13 @@
 //! year-to-date and annual figures enter the same likelihood; months without an
 //! observation are simply predicted through). w is the observation's
 //! `sd_scale`; r is 0 for a reported total and (high − low)²/12 for a range,
-//! entered at its midpoint. The irregular of an n-month span is the sum of n
-//! independent monthly irregulars; overlapping spans (a month and the
-//! year-to-date ending there) are treated as independent, a simplification.
+//! entered at its midpoint. A one-sided bound (y ≥ low or y ≤ high) adds
+//! ln P(bound) under the Gaussian prediction to the likelihood and updates
+//! the state to the moments of the truncated prediction (assumed-density
+//! filtering, done as an equivalent Gaussian pseudo-observation). The
+//! irregular of an n-month span is the sum of n independent monthly
+//! irregulars; overlapping spans (a month and the year-to-date ending there)
+//! are treated as independent, a simplification.
 //!
 //! m_t scales the variances: 1 for [`NoiseScale::Constant`], or for
 //! [`NoiseScale::Proportional`] the square of the filter's latest level estimate
@@ -90,6 +94,7 @@
 //! # Ok::<(), magcast::model::structural::StructuralError>(())
 //! ```
 
+mod bounds;
 mod calendar;
 mod data;
 mod error;
