@@ -355,10 +355,7 @@ fn one_sided_bound_matches_the_truncated_normal() {
         .map(|t| SpanObservation::point(t, 1, 10.0 + t as f64))
         .collect();
     let mut with_bound = base.clone();
-    with_bound.push(SpanObservation {
-        value: magcast::model::structural::Measurement::AtMost(1e4),
-        ..SpanObservation::point(5, 6, 0.0)
-    });
+    with_bound.push(SpanObservation::at_most(0, 6, 1e4));
     let (a, b) = (fit(base), fit(with_bound));
     assert!(
         (a.loglik() - b.loglik()).abs() < 1e-9

@@ -75,7 +75,17 @@ impl SpanObservation {
         self.start + self.len - 1
     }
 
-    /// A one-sided bound on the total, if that is what was observed.
+    /// A total known only to be at most `high`.
+    pub fn at_most(start: usize, len: usize, high: f64) -> Self {
+        SpanObservation {
+            start,
+            len,
+            value: Measurement::AtMost(high),
+            sd_scale: 1.0,
+        }
+    }
+
+    /// A total known only to be at least `low`.
     pub fn at_least(start: usize, len: usize, low: f64) -> Self {
         SpanObservation {
             start,
