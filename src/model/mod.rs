@@ -15,6 +15,7 @@ mod nonlinear;
 mod qr;
 mod start;
 mod stats;
+pub mod structural;
 
 pub use columns::{NumericColumns, read_numeric_columns};
 pub use error::{ModelError, Result};

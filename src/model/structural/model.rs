@@ -1,0 +1,192 @@
+//! The fitted structural model: estimation entry points, the state at the end
+//! of the data, and the smoothed flows.
+
+use serde::{Deserialize, Serialize};
+
+use super::data::ValidSeries;
+use super::error::{Result, StructuralError};
+use super::filter;
+use super::fit::{self, Convergence, Problem};
+use super::params::{Hyperparameters, Layout, NoiseScale, ValidConfig};
+use crate::data::Month;
+
+/// Level and trend after the last observed month (scaled units), with their
+/// covariance `[var L, cov, cov, var b]`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct EndState {
+    /// Filtered level (deseasonalised flow per month, scaled).
+    pub level: f64,
+    /// Filtered trend (change of the level per month, scaled).
+    pub trend: f64,
+    /// Covariance of (level, trend), row-major.
+    pub cov: [f64; 4],
+}
+
+/// A structural model fitted to one series; serialisable so it can be saved.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StructuralModel {
+    pub(crate) config: ValidConfig,
+    pub(crate) origin: Month,
+    pub(crate) months: usize,
+    pub(crate) scale: f64,
+    pub(crate) hyper: Hyperparameters,
+    pub(crate) loglik: f64,
+    pub(crate) observations_used: usize,
+    pub(crate) parameters: usize,
+    pub(crate) end: EndState,
+    pub(crate) convergence: Option<Convergence>,
+}
+
+impl StructuralModel {
+    /// Estimate the hyperparameters by maximum likelihood and filter to the end.
+    pub fn fit(series: &ValidSeries, config: &ValidConfig) -> Result<Self> {
+        let problem = Problem::new(series, config);
+        let layout = Layout::new(config.get());
+        let start = layout.start(fit::seasonal_start(series));
+        let (hyper, convergence) = fit::estimate(&problem, &start)?;
+        let mut model = Self::from_problem(&problem, hyper)?;
+        model.parameters = layout.len();
+        model.convergence = Some(convergence);
+        Ok(model)
+    }
+
+    /// Filter with hyperparameters given (nothing estimated). The seasonal
+    /// factors are used as given, without rescaling.
+    pub fn with_hyperparameters(
+        series: &ValidSeries,
+        config: &ValidConfig,
+        hyper: Hyperparameters,
+    ) -> Result<Self> {
+        check_hyperparameters(&hyper)?;
+        Self::from_problem(&Problem::new(series, config), hyper)
+    }
+
+    fn from_problem(problem: &Problem<'_>, hyper: Hyperparameters) -> Result<Self> {
+        let (loglik, filtered) = problem.loglik(&hyper);
+        if !loglik.is_finite() {
+            return Err(StructuralError::NonFiniteOptimum);
+        }
+        let n = filtered.mean.len();
+        let end = EndState {
+            level: filtered.mean[0],
+            trend: filtered.mean[1],
+            cov: [
+                filtered.cov[0],
+                filtered.cov[1],
+                filtered.cov[n],
+                filtered.cov[n + 1],
+            ],
+        };
+        Ok(StructuralModel {
+            config: problem.config.clone(),
+            origin: problem.series.origin(),
+            months: problem.months,
+            scale: problem.scale,
+            hyper,
+            loglik,
+            observations_used: filtered.used,
+            parameters: 0,
+            end,
+            convergence: None,
+        })
+    }
+
+    /// The hyperparameters.
+    pub fn hyperparameters(&self) -> &Hyperparameters {
+        &self.hyper
+    }
+
+    /// Log-likelihood in data units (observations still dominated by the
+    /// vague prior left out).
+    pub fn loglik(&self) -> f64 {
+        self.loglik
+    }
+
+    /// Observations counted in the log-likelihood.
+    pub fn observations_used(&self) -> usize {
+        self.observations_used
+    }
+
+    /// Akaike's criterion, counting the estimated hyperparameters.
+    pub fn aic(&self) -> f64 {
+        -2.0 * self.loglik + 2.0 * self.parameters as f64
+    }
+
+    /// The divisor applied to every value before filtering.
+    pub fn scale(&self) -> f64 {
+        self.scale
+    }
+
+    /// How the likelihood search ended (`None` when nothing was estimated).
+    pub fn convergence(&self) -> Option<&Convergence> {
+        self.convergence.as_ref()
+    }
+
+    /// Filtered level and trend after the last observed month (scaled units).
+    pub fn end_state(&self) -> EndState {
+        self.end
+    }
+
+    /// Calendar month of month index 0.
+    pub fn origin(&self) -> Month {
+        self.origin
+    }
+
+    /// Months from the origin to the last observed month, inclusive.
+    pub fn months(&self) -> usize {
+        self.months
+    }
+
+    pub(crate) fn proportional(&self) -> bool {
+        self.config.get().noise == NoiseScale::Proportional
+    }
+
+    /// Smoothed monthly flows (data units) for months `0..months`, given the
+    /// series the model was fitted to.
+    pub fn smoothed_flows(&self, series: &ValidSeries) -> Vec<f64> {
+        let problem = Problem::new(series, &self.config);
+        let setup = problem.setup(&self.hyper);
+        let filtered = filter::run(&setup, true);
+        let levels = filter::smoothed_levels(&setup, &filtered).unwrap_or_default();
+        levels
+            .iter()
+            .zip(&setup.coef)
+            .map(|(l, c)| l * c * self.scale)
+            .collect()
+    }
+}
+
+/// Variances ≥ 0, φ in (0, 1], positive seasonal factors, flows kept positive
+/// by the holiday and shock terms.
+fn check_hyperparameters(h: &Hyperparameters) -> Result<()> {
+    let mut problems = Vec::new();
+    let variances = [h.var_irregular, h.var_level, h.var_trend];
+    if variances.iter().any(|v| !(v.is_finite() && *v >= 0.0)) {
+        problems.push("variances must be finite and ≥ 0".to_string());
+    }
+    if !(h.phi > 0.0 && h.phi <= 1.0) {
+        problems.push(format!("damping factor {} is not in (0, 1]", h.phi));
+    }
+    if h.seasonal.iter().any(|s| !(s.is_finite() && *s > 0.0)) {
+        problems.push("seasonal factors must be positive".to_string());
+    }
+    if h.holiday.is_nan() || h.holiday.abs() >= 1.0 {
+        problems.push(format!(
+            "holiday coefficient {} is not in (−1, 1)",
+            h.holiday
+        ));
+    }
+    for s in &h.shocks {
+        if !(s.depth < 1.0 && s.depth > -1.0 && s.decay >= 0.0 && s.decay < 1.0) {
+            problems.push(format!(
+                "shock at month {}: depth or decay out of range",
+                s.onset
+            ));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(StructuralError::InvalidConfig(problems))
+    }
+}

@@ -1,0 +1,425 @@
+//! Settings of the structural model, its hyperparameters, and the map between
+//! the hyperparameters and the unconstrained vector the optimiser moves.
+
+use serde::{Deserialize, Serialize};
+
+use super::calendar::lunar_new_year_regressor;
+use super::error::{Result, StructuralError};
+use crate::data::Month;
+
+/// Bounds of the estimated damping factor φ (a logistic map keeps it inside).
+pub const DAMPING_RANGE: (f64, f64) = (0.8, 0.98);
+/// Bounds of an estimated shock's monthly decay rate ρ.
+pub const DECAY_RANGE: (f64, f64) = (0.3, 0.99);
+/// Largest |holiday coefficient| and |shock depth|, so flows stay positive.
+pub const MAX_HOLIDAY: f64 = 0.9;
+/// Largest |shock depth|: a shock can remove at most 99 % of the flow.
+pub const MAX_DEPTH: f64 = 0.99;
+
+/// How the twelve seasonal factors are obtained.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum Seasonality {
+    /// No seasonality: every factor is 1.
+    Flat,
+    /// Factors given, January first; rescaled to sum to 12 (for a profile
+    /// pooled across series).
+    Fixed(Vec<f64>),
+    /// Factors estimated by maximum likelihood with the other hyperparameters.
+    Estimated,
+}
+
+/// How the trend's damping factor φ is obtained.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum Damping {
+    /// φ given, in (0, 1] (1 is the undamped local linear trend).
+    Fixed(f64),
+    /// φ estimated in [`DAMPING_RANGE`].
+    Estimated,
+}
+
+/// How the noise variances relate to the size of the series.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum NoiseScale {
+    /// Variances are constant in the scaled units (an additive model).
+    Constant,
+    /// Variances are relative: multiplied by the square of a plug-in level (the
+    /// filter's latest estimate), so the coefficient of variation is constant
+    /// while the series grows or shrinks by orders of magnitude.
+    Proportional,
+}
+
+/// The distribution of the level and trend at month 0, before any observation.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub enum Initial {
+    /// Vague: mean 0, variance [`super::filter::DIFFUSE_VARIANCE`] (scaled units);
+    /// observations whose prediction variance is still dominated by it are left
+    /// out of the likelihood.
+    Diffuse,
+    /// Known mean and variance, in data units (flow per month).
+    Known {
+        /// Mean of the level at month 0.
+        level: f64,
+        /// Mean of the trend at month 0.
+        trend: f64,
+        /// Variance of the level at month 0.
+        var_level: f64,
+        /// Variance of the trend at month 0.
+        var_trend: f64,
+    },
+}
+
+/// Everything chosen before a fit, unchecked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StructuralConfig {
+    /// Seasonal factors: flat, fixed or estimated.
+    pub seasonality: Seasonality,
+    /// Estimate a Lunar New Year coefficient.
+    pub lunar_new_year: bool,
+    /// Months (from the origin) at which a shock started; depth and decay are
+    /// estimated, the end is never given.
+    pub shock_onsets: Vec<usize>,
+    /// Damping factor: fixed or estimated.
+    pub damping: Damping,
+    /// Additive or relative noise.
+    pub noise: NoiseScale,
+    /// Initial state distribution.
+    pub initial: Initial,
+    /// Data scale (divides every value); `None` uses the mean monthly rate.
+    pub scale: Option<f64>,
+    /// Nelder-Mead iterations per run (two runs: start and restart).
+    pub max_iters: u64,
+}
+
+impl Default for StructuralConfig {
+    fn default() -> Self {
+        StructuralConfig {
+            seasonality: Seasonality::Estimated,
+            lunar_new_year: true,
+            shock_onsets: Vec::new(),
+            damping: Damping::Estimated,
+            noise: NoiseScale::Proportional,
+            initial: Initial::Diffuse,
+            scale: None,
+            max_iters: 3000,
+        }
+    }
+}
+
+impl StructuralConfig {
+    /// Check every setting; all problems are reported together.
+    pub fn check(self) -> Result<ValidConfig> {
+        let mut problems = Vec::new();
+        if let Seasonality::Fixed(f) = &self.seasonality {
+            if f.len() != 12 || f.iter().any(|v| !(v.is_finite() && *v > 0.0)) {
+                problems.push("fixed seasonal profile must be 12 positive factors".to_string());
+            }
+        }
+        if let Damping::Fixed(phi) = self.damping {
+            if !(phi > 0.0 && phi <= 1.0) {
+                problems.push(format!("damping factor {phi} is not in (0, 1]"));
+            }
+        }
+        if let Some(s) = self.scale {
+            if !(s.is_finite() && s > 0.0) {
+                problems.push(format!("scale {s} is not positive"));
+            }
+        }
+        if let Initial::Known {
+            level,
+            trend,
+            var_level,
+            var_trend,
+        } = self.initial
+        {
+            let finite = [level, trend, var_level, var_trend]
+                .iter()
+                .all(|v| v.is_finite());
+            if !finite || var_level < 0.0 || var_trend < 0.0 {
+                problems.push("known initial state needs finite means and variances ≥ 0".into());
+            }
+        }
+        if self.max_iters == 0 {
+            problems.push("max_iters must be at least 1".to_string());
+        }
+        if problems.is_empty() {
+            Ok(ValidConfig(self))
+        } else {
+            Err(StructuralError::InvalidConfig(problems))
+        }
+    }
+}
+
+/// Checked settings (deserialising one checks it again).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "StructuralConfig", into = "StructuralConfig")]
+pub struct ValidConfig(StructuralConfig);
+
+impl TryFrom<StructuralConfig> for ValidConfig {
+    type Error = StructuralError;
+
+    fn try_from(config: StructuralConfig) -> Result<Self> {
+        config.check()
+    }
+}
+
+impl From<ValidConfig> for StructuralConfig {
+    fn from(valid: ValidConfig) -> Self {
+        valid.0
+    }
+}
+
+impl ValidConfig {
+    /// The settings.
+    pub fn get(&self) -> &StructuralConfig {
+        &self.0
+    }
+}
+
+/// A decaying level effect: the flow is multiplied by `1 − depth·decay^(t−onset)`
+/// from the onset month on.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Shock {
+    /// Month (from the origin) at which the shock started.
+    pub onset: usize,
+    /// Fraction of the flow lost in the onset month (negative for a surge).
+    pub depth: f64,
+    /// Share of the effect left one month later.
+    pub decay: f64,
+}
+
+/// The model's hyperparameters. Variances are in scaled units squared
+/// ([`NoiseScale::Constant`]) or relative ([`NoiseScale::Proportional`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Hyperparameters {
+    /// Variance of one month's irregular.
+    pub var_irregular: f64,
+    /// Variance of the level disturbance η.
+    pub var_level: f64,
+    /// Variance of the trend disturbance ζ.
+    pub var_trend: f64,
+    /// Damping factor φ of the trend.
+    pub phi: f64,
+    /// Seasonal factors, January first, summing to 12.
+    pub seasonal: [f64; 12],
+    /// Lunar New Year coefficient γ (0 when not estimated).
+    pub holiday: f64,
+    /// Shock effects.
+    pub shocks: Vec<Shock>,
+}
+
+impl Hyperparameters {
+    /// The flow-to-level ratio of month `t`: seasonal factor × holiday term ×
+    /// shock terms. The flow is this times the level, so every observation is
+    /// linear in the state.
+    pub fn coefficient(&self, origin: Month, t: usize) -> f64 {
+        let month = origin.plus(t as i32);
+        let seasonal = self.seasonal[month.month() as usize - 1];
+        let holiday = 1.0 + self.holiday * lunar_new_year_regressor(month);
+        let shock: f64 = self
+            .shocks
+            .iter()
+            .filter(|s| t >= s.onset)
+            .map(|s| 1.0 - s.depth * s.decay.powi((t - s.onset) as i32))
+            .product();
+        seasonal * holiday * shock
+    }
+}
+
+/// Factors rescaled to sum to 12.
+pub(crate) fn normalised(factors: &[f64]) -> [f64; 12] {
+    let total: f64 = factors.iter().sum();
+    std::array::from_fn(|i| 12.0 * factors[i] / total)
+}
+
+fn sigmoid(x: f64) -> f64 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+fn logit(p: f64) -> f64 {
+    (p / (1.0 - p)).ln()
+}
+
+/// Which hyperparameters the optimiser moves, and how they are laid out.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Layout {
+    seasonal: Option<[f64; 12]>,
+    phi: Option<f64>,
+    holiday: bool,
+    onsets: Vec<usize>,
+}
+
+/// Unconstrained log-variances beyond these bounds are penalised.
+pub(crate) const LOG_VARIANCE_BOUNDS: (f64, f64) = (-30.0, 5.0);
+
+impl Layout {
+    pub(crate) fn new(config: &StructuralConfig) -> Self {
+        let seasonal = match &config.seasonality {
+            Seasonality::Flat => Some([1.0; 12]),
+            Seasonality::Fixed(f) => Some(normalised(f)),
+            Seasonality::Estimated => None,
+        };
+        let phi = match config.damping {
+            Damping::Fixed(p) => Some(p),
+            Damping::Estimated => None,
+        };
+        Layout {
+            seasonal,
+            phi,
+            holiday: config.lunar_new_year,
+            onsets: config.shock_onsets.clone(),
+        }
+    }
+
+    /// Length of the unconstrained vector.
+    pub(crate) fn len(&self) -> usize {
+        3 + usize::from(self.phi.is_none())
+            + if self.seasonal.is_none() { 11 } else { 0 }
+            + usize::from(self.holiday)
+            + 2 * self.onsets.len()
+    }
+
+    /// Hyperparameters from the unconstrained vector.
+    pub(crate) fn decode(&self, theta: &[f64]) -> Hyperparameters {
+        let mut it = theta.iter().copied();
+        let mut next = || it.next().unwrap_or(0.0);
+        let (var_irregular, var_level, var_trend) = (next().exp(), next().exp(), next().exp());
+        let (lo, hi) = DAMPING_RANGE;
+        let phi = self.phi.unwrap_or_else(|| lo + (hi - lo) * sigmoid(next()));
+        let seasonal = self.seasonal.unwrap_or_else(|| {
+            let mut logs = [0.0; 12];
+            logs.iter_mut().skip(1).for_each(|l| *l = next());
+            normalised(&logs.map(f64::exp))
+        });
+        let holiday = if self.holiday {
+            MAX_HOLIDAY * next().tanh()
+        } else {
+            0.0
+        };
+        let (dlo, dhi) = DECAY_RANGE;
+        let shocks = self
+            .onsets
+            .iter()
+            .map(|&onset| Shock {
+                onset,
+                depth: MAX_DEPTH * next().tanh(),
+                decay: dlo + (dhi - dlo) * sigmoid(next()),
+            })
+            .collect();
+        Hyperparameters {
+            var_irregular,
+            var_level,
+            var_trend,
+            phi,
+            seasonal,
+            holiday,
+            shocks,
+        }
+    }
+
+    /// The unconstrained vector of `h` (the inverse of [`Layout::decode`] for
+    /// values inside their bounds).
+    pub(crate) fn encode(&self, h: &Hyperparameters) -> Vec<f64> {
+        let mut theta = vec![h.var_irregular.ln(), h.var_level.ln(), h.var_trend.ln()];
+        if self.phi.is_none() {
+            let (lo, hi) = DAMPING_RANGE;
+            theta.push(logit(((h.phi - lo) / (hi - lo)).clamp(1e-6, 1.0 - 1e-6)));
+        }
+        if self.seasonal.is_none() {
+            theta.extend(h.seasonal[1..].iter().map(|s| (s / h.seasonal[0]).ln()));
+        }
+        if self.holiday {
+            theta.push((h.holiday / MAX_HOLIDAY).clamp(-0.999, 0.999).atanh());
+        }
+        let (dlo, dhi) = DECAY_RANGE;
+        for s in &h.shocks {
+            theta.push((s.depth / MAX_DEPTH).clamp(-0.999, 0.999).atanh());
+            theta.push(logit(
+                ((s.decay - dlo) / (dhi - dlo)).clamp(1e-6, 1.0 - 1e-6),
+            ));
+        }
+        theta
+    }
+
+    /// Starting hyperparameters: 10 % irregular, slow level and trend changes,
+    /// φ = 0.9, the given seasonal start, no holiday effect, a 30 % shock
+    /// halving in about three months.
+    pub(crate) fn start(&self, seasonal_start: [f64; 12]) -> Hyperparameters {
+        Hyperparameters {
+            var_irregular: 0.01,
+            var_level: 0.0025,
+            var_trend: 2.5e-5,
+            phi: self.phi.unwrap_or(0.9),
+            seasonal: self.seasonal.unwrap_or(seasonal_start),
+            holiday: 0.0,
+            shocks: self
+                .onsets
+                .iter()
+                .map(|&onset| Shock {
+                    onset,
+                    depth: 0.3,
+                    decay: 0.8,
+                })
+                .collect(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decode_inverts_encode() {
+        let config = StructuralConfig {
+            shock_onsets: vec![5],
+            ..StructuralConfig::default()
+        };
+        let layout = Layout::new(&config);
+        let mut seasonal = [1.0; 12];
+        seasonal[1] = 0.7;
+        seasonal[11] = 1.3;
+        let h = Hyperparameters {
+            var_irregular: 0.02,
+            var_level: 1e-3,
+            var_trend: 1e-6,
+            phi: 0.93,
+            seasonal: normalised(&seasonal),
+            holiday: -0.25,
+            shocks: vec![Shock {
+                onset: 5,
+                depth: 0.4,
+                decay: 0.7,
+            }],
+        };
+        let theta = layout.encode(&h);
+        assert_eq!(theta.len(), layout.len());
+        let back = layout.decode(&theta);
+        assert!((back.phi - 0.93).abs() < 1e-12 && (back.holiday + 0.25).abs() < 1e-12);
+        assert!((back.shocks[0].decay - 0.7).abs() < 1e-12);
+        assert!(
+            back.seasonal
+                .iter()
+                .zip(&h.seasonal)
+                .all(|(a, b)| (a - b).abs() < 1e-12)
+        );
+    }
+
+    #[test]
+    fn shock_decays_geometrically_from_onset() {
+        let h = Hyperparameters {
+            shocks: vec![Shock {
+                onset: 3,
+                depth: 0.5,
+                decay: 0.5,
+            }],
+            ..Layout::new(&StructuralConfig::default()).start([1.0; 12])
+        };
+        let origin = Month::new(2010, 3).unwrap();
+        let c: Vec<f64> = (2..6).map(|t| h.coefficient(origin, t)).collect();
+        let expected = [1.0, 0.5, 0.75, 0.875];
+        assert!(
+            c.iter().zip(expected).all(|(a, b)| (a - b).abs() < 1e-12),
+            "{c:?}"
+        );
+    }
+}
