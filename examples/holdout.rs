@@ -1,7 +1,6 @@
 //! Fit the bundled data as they stood at the end of June 2025 and score the
 //! forecast of every later observation: `cargo run --release --example holdout`.
 
-
 use magcast::data::{self, Month};
 use magcast::forecast::{FitConfig, holdout};
 

@@ -33,7 +33,10 @@ fn softmax(z: &[f64]) -> Vec<f64> {
 
 /// True shares per month from logits per month (the last unit is the reference, logit 0).
 fn shares_from(logits: &[Vec<f64>]) -> Vec<Vec<f64>> {
-    logits.iter().map(|z| softmax(&[z.as_slice(), &[0.0]].concat())).collect()
+    logits
+        .iter()
+        .map(|z| softmax(&[z.as_slice(), &[0.0]].concat()))
+        .collect()
 }
 
 fn level(start: usize, len: usize, units: &[usize], value: f64, cv: f64) -> ShareObservation {
@@ -41,28 +44,66 @@ fn level(start: usize, len: usize, units: &[usize], value: f64, cv: f64) -> Shar
         start,
         len,
         units: units.to_vec(),
-        kind: ObservationKind::Level { value, cv: Some(cv), world_cv: 0.0 },
+        kind: ObservationKind::Level {
+            value,
+            cv: Some(cv),
+            world_cv: 0.0,
+        },
     }
 }
 
 /// The true flow of `units` over a span.
 fn truth_sum(pi: &[Vec<f64>], world: &[f64], start: usize, len: usize, units: &[usize]) -> f64 {
-    (start..start + len).map(|t| world[t] * units.iter().map(|&u| pi[t][u]).sum::<f64>()).sum()
+    (start..start + len)
+        .map(|t| world[t] * units.iter().map(|&u| pi[t][u]).sum::<f64>())
+        .sum()
 }
 
 fn names(n: usize) -> Vec<String> {
-    (0..n).map(|i| if i + 1 == n { "ROW".into() } else { format!("U{i}") }).collect()
+    (0..n)
+        .map(|i| {
+            if i + 1 == n {
+                "ROW".into()
+            } else {
+                format!("U{i}")
+            }
+        })
+        .collect()
 }
 
-fn fit(units: usize, world: Vec<f64>, observations: Vec<ShareObservation>, o: &FitOptions) -> FittedShares {
-    let spec = ShareProblemSpec { units: names(units), reference: units - 1, world, observations };
+fn fit(
+    units: usize,
+    world: Vec<f64>,
+    observations: Vec<ShareObservation>,
+    o: &FitOptions,
+) -> FittedShares {
+    let spec = ShareProblemSpec {
+        units: names(units),
+        reference: units - 1,
+        world,
+        observations,
+    };
     fit_shares(&ShareProblem::new(spec).expect("valid problem"), o).expect("fit")
 }
 
 /// Monthly levels with 2 % noise for `unit` over `months`.
-fn monthly(pi: &[Vec<f64>], world: &[f64], unit: usize, months: std::ops::Range<usize>, n: &mut Noise) -> Vec<ShareObservation> {
+fn monthly(
+    pi: &[Vec<f64>],
+    world: &[f64],
+    unit: usize,
+    months: std::ops::Range<usize>,
+    n: &mut Noise,
+) -> Vec<ShareObservation> {
     months
-        .map(|t| level(t, 1, &[unit], truth_sum(pi, world, t, 1, &[unit]) * (1.0 + 0.02 * n.normal()), 0.02))
+        .map(|t| {
+            level(
+                t,
+                1,
+                &[unit],
+                truth_sum(pi, world, t, 1, &[unit]) * (1.0 + 0.02 * n.normal()),
+                0.02,
+            )
+        })
         .collect()
 }
 
@@ -79,7 +120,15 @@ fn recovers_known_shares_from_sparse_mixed_observations() {
     let pi = shares_from(&logits);
     let world: Vec<f64> = (0..60).map(|t| 1000.0 * (1.0 + 0.01 * t as f64)).collect();
     let mut obs = monthly(&pi, &world, 0, 0..60, &mut n);
-    let noisy = |s, l, u: &[usize], n: &mut Noise| level(s, l, u, truth_sum(&pi, &world, s, l, u) * (1.0 + 0.03 * n.normal()), 0.03);
+    let noisy = |s, l, u: &[usize], n: &mut Noise| {
+        level(
+            s,
+            l,
+            u,
+            truth_sum(&pi, &world, s, l, u) * (1.0 + 0.03 * n.normal()),
+            0.03,
+        )
+    };
     for y in 0..5 {
         obs.push(noisy(12 * y, 12, &[1], &mut n));
         obs.push(noisy(12 * y, 12, &[1, 2], &mut n));
@@ -88,16 +137,43 @@ fn recovers_known_shares_from_sparse_mixed_observations() {
         obs.push(noisy(12 * y, 12, &[3], &mut n));
     }
     let last3 = truth_sum(&pi, &world, 48, 12, &[3]);
-    obs.push(ShareObservation { start: 48, len: 12, units: vec![3], kind: ObservationKind::Range { low: Some(0.95 * last3), high: Some(1.05 * last3), world_cv: 0.0 } });
+    obs.push(ShareObservation {
+        start: 48,
+        len: 12,
+        units: vec![3],
+        kind: ObservationKind::Range {
+            low: Some(0.95 * last3),
+            high: Some(1.05 * last3),
+            world_cv: 0.0,
+        },
+    });
     let g = truth_sum(&pi, &world, 54, 6, &[2]) / truth_sum(&pi, &world, 42, 6, &[2]);
-    obs.push(ShareObservation { start: 54, len: 6, units: vec![2], kind: ObservationKind::Growth { ratio: g, basis: GrowthBasis::Yoy, sd: 0.03 } });
+    obs.push(ShareObservation {
+        start: 54,
+        len: 6,
+        units: vec![2],
+        kind: ObservationKind::Growth {
+            ratio: g,
+            basis: GrowthBasis::Yoy,
+            sd: 0.03,
+        },
+    });
     obs.push(noisy(48, 12, &[4], &mut n));
     let fitted = fit(5, world, obs, &FitOptions::default());
     assert!(fitted.converged);
     for (u, s) in fitted.last_shares().iter().enumerate() {
         let truth = pi[59][u];
-        assert!((s.share - truth).abs() < 0.12 * truth, "unit {u}: fitted {} vs true {truth}", s.share);
-        assert!((s.share - truth).abs() < 3.5 * s.sd + 0.003, "unit {u}: {} ± {} vs {truth}", s.share, s.sd);
+        assert!(
+            (s.share - truth).abs() < 0.12 * truth,
+            "unit {u}: fitted {} vs true {truth}",
+            s.share
+        );
+        assert!(
+            (s.share - truth).abs() < 3.5 * s.sd + 0.003,
+            "unit {u}: {} ± {} vs {truth}",
+            s.share,
+            s.sd
+        );
     }
 }
 
@@ -113,9 +189,23 @@ fn old_observation_case() -> (FittedShares, f64) {
         .collect();
     let pi = shares_from(&logits);
     let world = vec![1000.0; 72];
-    let mut obs: Vec<_> = (1..4).flat_map(|u| monthly(&pi, &world, u, 0..72, &mut n)).collect();
-    obs.push(level(0, 12, &[0], truth_sum(&pi, &world, 0, 12, &[0]), 0.03));
-    obs.push(level(12, 12, &[0], truth_sum(&pi, &world, 12, 12, &[0]), 0.03));
+    let mut obs: Vec<_> = (1..4)
+        .flat_map(|u| monthly(&pi, &world, u, 0..72, &mut n))
+        .collect();
+    obs.push(level(
+        0,
+        12,
+        &[0],
+        truth_sum(&pi, &world, 0, 12, &[0]),
+        0.03,
+    ));
+    obs.push(level(
+        12,
+        12,
+        &[0],
+        truth_sum(&pi, &world, 12, 12, &[0]),
+        0.03,
+    ));
     let fitted = fit(5, world, obs, &FitOptions::default());
     (fitted, pi[23][0])
 }
@@ -128,9 +218,16 @@ fn an_old_observation_is_carried_forward_not_extrapolated_and_its_interval_widen
     let far = paths.band(0, 35, 0.1);
     // the rising 2019-2020 trend would reach 0.08 × 1.6^4 ≈ 0.5 after four years
     for b in [near, far] {
-        assert!((b.mean - last_seen).abs() < 0.25 * last_seen, "mean {} vs last seen {last_seen}", b.mean);
+        assert!(
+            (b.mean - last_seen).abs() < 0.25 * last_seen,
+            "mean {} vs last seen {last_seen}",
+            b.mean
+        );
     }
-    assert!(far.high - far.low > 1.2 * (near.high - near.low), "{far:?} vs {near:?}");
+    assert!(
+        far.high - far.low > 1.2 * (near.high - near.low),
+        "{far:?} vs {near:?}"
+    );
     let u = fitted.units.len();
     assert!(fitted.logit_sd[71 * u] > 1.5 * fitted.logit_sd[20 * u]);
 }
@@ -139,11 +236,19 @@ fn an_old_observation_is_carried_forward_not_extrapolated_and_its_interval_widen
 fn a_recent_fall_is_forecast_at_its_latest_level() {
     let mut n = Noise(9);
     // unit 0: share 30 % for four years, then falling to 18 % over the last year
-    let share0 = |t: usize| if t < 48 { 0.30 } else { 0.30 - 0.12 * (t - 47) as f64 / 12.0 };
-    let pi: Vec<Vec<f64>> = (0..60).map(|t| {
-        let rest = (1.0 - share0(t)) / 3.0;
-        vec![share0(t), rest, rest, rest]
-    }).collect();
+    let share0 = |t: usize| {
+        if t < 48 {
+            0.30
+        } else {
+            0.30 - 0.12 * (t - 47) as f64 / 12.0
+        }
+    };
+    let pi: Vec<Vec<f64>> = (0..60)
+        .map(|t| {
+            let rest = (1.0 - share0(t)) / 3.0;
+            vec![share0(t), rest, rest, rest]
+        })
+        .collect();
     let world = vec![500.0; 60];
     let mut obs = monthly(&pi, &world, 0, 0..60, &mut n);
     obs.extend(monthly(&pi, &world, 1, 0..60, &mut n));
@@ -151,7 +256,11 @@ fn a_recent_fall_is_forecast_at_its_latest_level() {
     let paths = fitted.simulate(12, 1000, 1).unwrap();
     for h in [0, 5, 11] {
         let b = paths.band(0, h, 0.1);
-        assert!((b.mean - 0.18).abs() < 0.025, "month {h}: mean {} (long-run mean 0.28)", b.mean);
+        assert!(
+            (b.mean - 0.18).abs() < 0.025,
+            "month {h}: mean {} (long-run mean 0.28)",
+            b.mean
+        );
     }
 }
 
@@ -172,30 +281,36 @@ fn numeric_minimum(f: fn(&[f64]) -> f64) -> Vec<f64> {
     let mut x = vec![0.0; 4];
     let h = 1e-4;
     let grad = |x: &[f64]| -> Vec<f64> {
-        (0..4).map(|i| {
-            let (mut u, mut d) = (x.to_vec(), x.to_vec());
-            u[i] += h;
-            d[i] -= h;
-            (f(&u) - f(&d)) / (2.0 * h)
-        }).collect()
+        (0..4)
+            .map(|i| {
+                let (mut u, mut d) = (x.to_vec(), x.to_vec());
+                u[i] += h;
+                d[i] -= h;
+                (f(&u) - f(&d)) / (2.0 * h)
+            })
+            .collect()
     };
     for _ in 0..40 {
         let g = grad(&x);
-        let mut m: Vec<Vec<f64>> = (0..4).map(|i| {
-            let (mut u, mut d) = (x.clone(), x.clone());
-            u[i] += h;
-            d[i] -= h;
-            let (gu, gd) = (grad(&u), grad(&d));
-            let mut row: Vec<f64> = (0..4).map(|j| (gu[j] - gd[j]) / (2.0 * h)).collect();
-            row.push(-g[i]);
-            row
-        }).collect();
+        let mut m: Vec<Vec<f64>> = (0..4)
+            .map(|i| {
+                let (mut u, mut d) = (x.clone(), x.clone());
+                u[i] += h;
+                d[i] -= h;
+                let (gu, gd) = (grad(&u), grad(&d));
+                let mut row: Vec<f64> = (0..4).map(|j| (gu[j] - gd[j]) / (2.0 * h)).collect();
+                row.push(-g[i]);
+                row
+            })
+            .collect();
         for p in 0..4 {
             for r in p + 1..4 {
                 let q = m[r][p] / m[p][p];
-                for c in p..5 {
-                    m[r][c] -= q * m[p][c];
-                }
+                let pivot = m[p].clone();
+                m[r][p..]
+                    .iter_mut()
+                    .zip(&pivot[p..])
+                    .for_each(|(x, y)| *x -= q * y);
             }
         }
         let mut step = [0.0; 4];
@@ -210,10 +325,20 @@ fn numeric_minimum(f: fn(&[f64]) -> f64) -> Vec<f64> {
 #[test]
 fn tiny_case_mode_matches_a_direct_numerical_optimisation() {
     let obs = vec![level(0, 1, &[0], 30.0, 0.1), level(1, 1, &[1], 50.0, 0.1)];
-    let options = FitOptions { tau_bar: Some(0.1), omega: 0.0, init_sd: 2.0, ..FitOptions::default() };
+    let options = FitOptions {
+        tau_bar: Some(0.1),
+        omega: 0.0,
+        init_sd: 2.0,
+        ..FitOptions::default()
+    };
     let fitted = fit(3, vec![100.0, 200.0], obs, &options);
     let direct = numeric_minimum(tiny_objective);
-    let ours = [fitted.logits[0], fitted.logits[1], fitted.logits[3], fitted.logits[4]];
+    let ours = [
+        fitted.logits[0],
+        fitted.logits[1],
+        fitted.logits[3],
+        fitted.logits[4],
+    ];
     for (a, b) in ours.iter().zip(&direct) {
         assert!((a - b).abs() < 1e-5, "{ours:?} vs {direct:?}");
     }
@@ -230,14 +355,22 @@ fn tiny_case_mode_matches_a_direct_numerical_optimisation() {
 
 fn bits(p: &magcast::model::shares::SharePaths, months: usize) -> Vec<u64> {
     (0..p.paths)
-        .flat_map(|i| (0..months).flat_map(move |h| (0..p.units.len()).map(move |u| p.share(i, h, u).to_bits())))
+        .flat_map(|i| {
+            (0..months)
+                .flat_map(move |h| (0..p.units.len()).map(move |u| p.share(i, h, u).to_bits()))
+        })
         .collect()
 }
 
 #[test]
 fn paths_do_not_depend_on_threads_or_horizon() {
     let (fitted, _) = old_observation_case();
-    let on = |threads| rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+    let on = |threads| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+    };
     let one = on(1).install(|| fitted.simulate(60, 300, 42).unwrap());
     let two = on(2).install(|| fitted.simulate(60, 300, 42).unwrap());
     let short = on(2).install(|| fitted.simulate(12, 300, 42).unwrap());
@@ -255,11 +388,25 @@ fn a_one_sided_lower_bound_is_respected() {
     let mut obs = monthly(&pi, &world, 0, 0..48, &mut n);
     obs.extend(monthly(&pi, &world, 1, 0..60, &mut n));
     let x = 1.3 * truth_sum(&pi, &world, 48, 12, &[0]);
-    obs.push(ShareObservation { start: 48, len: 12, units: vec![0], kind: ObservationKind::Range { low: Some(x), high: None, world_cv: 0.0 } });
+    obs.push(ShareObservation {
+        start: 48,
+        len: 12,
+        units: vec![0],
+        kind: ObservationKind::Range {
+            low: Some(x),
+            high: None,
+            world_cv: 0.0,
+        },
+    });
     let fitted = fit(3, world.clone(), obs, &FitOptions::default());
-    let got: f64 = (48..60).map(|t| world[t] * fitted.shares_at(t).unwrap()[0]).sum();
+    let got: f64 = (48..60)
+        .map(|t| world[t] * fitted.shares_at(t).unwrap()[0])
+        .sum();
     assert!(got > 0.98 * x, "fitted {got} vs more than {x}");
-    assert!(got < 1.1 * x, "fitted {got}: the bound should bind, not overshoot");
+    assert!(
+        got < 1.1 * x,
+        "fitted {got}: the bound should bind, not overshoot"
+    );
 }
 
 proptest! {

@@ -12,6 +12,10 @@ use serde::{Deserialize, Serialize};
 /// from nearly fixed shares to shares that can double within a year.
 pub const TAU_GRID: [f64; 6] = [0.005, 0.01, 0.02, 0.04, 0.08, 0.16];
 
+/// EM steps for the per-unit τ_u after τ̄ is chosen (each costs a mode search
+/// from a warm start and a selected inverse; the τ_u move little after two).
+const EM_STEPS: usize = 2;
+
 /// Hyperparameters and numerical settings of a share fit.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FitOptions {
@@ -45,17 +49,26 @@ impl Default for FitOptions {
 
 impl FitOptions {
     fn check(&self) -> Result<()> {
-        let bad = |name: &str, v: f64| SharesError::InvalidOption(format!("{name} = {v} must be positive"));
+        let bad = |name: &str, v: f64| {
+            SharesError::InvalidOption(format!("{name} = {v} must be positive"))
+        };
         if let Some(t) = self.tau_bar.filter(|t| !(t.is_finite() && *t > 0.0)) {
             return Err(bad("tau_bar", t));
         }
-        for (name, v) in [("init_sd", self.init_sd), ("default_cv", self.default_cv), ("range_softness", self.range_softness)] {
+        for (name, v) in [
+            ("init_sd", self.init_sd),
+            ("default_cv", self.default_cv),
+            ("range_softness", self.range_softness),
+        ] {
             if !(v.is_finite() && v > 0.0) {
                 return Err(bad(name, v));
             }
         }
         if !(self.omega.is_finite() && self.omega >= 0.0) {
-            return Err(SharesError::InvalidOption(format!("omega = {} must be ≥ 0", self.omega)));
+            return Err(SharesError::InvalidOption(format!(
+                "omega = {} must be ≥ 0",
+                self.omega
+            )));
         }
         Ok(())
     }
@@ -111,7 +124,13 @@ pub fn fit_shares(problem: &ShareProblem, options: &FitOptions) -> Result<Fitted
     let spec = problem.spec();
     let k = spec.units.len() - 1;
     let objective = |tau: Vec<f64>| {
-        Objective::new(spec, tau, options.init_sd, options.default_cv, options.range_softness)
+        Objective::new(
+            spec,
+            tau,
+            options.init_sd,
+            options.default_cv,
+            options.range_softness,
+        )
     };
     let mut z = vec![0.0; spec.world.len() * k];
     let tau_bar = match options.tau_bar {
@@ -121,7 +140,7 @@ pub fn fit_shares(problem: &ShareProblem, options: &FitOptions) -> Result<Fitted
     let mut obj = objective(vec![tau_bar; k]);
     let mut mode = find_mode(&obj, z, options.max_iterations)?;
     if options.omega > 0.0 {
-        for _ in 0..3 {
+        for _ in 0..EM_STEPS {
             obj.tau = em_tau(&obj, &mode, tau_bar, options.omega);
             mode = find_mode(&obj, mode.z, options.max_iterations)?;
         }
@@ -132,7 +151,12 @@ pub fn fit_shares(problem: &ShareProblem, options: &FitOptions) -> Result<Fitted
 
 /// τ̄ maximising the Laplace marginal likelihood with all units at τ̄; `z` is
 /// left at the mode of the best grid point (a warm start).
-fn choose_tau_bar<'a>(make: &dyn Fn(Vec<f64>) -> Objective<'a>, z: &mut Vec<f64>, k: usize, iters: usize) -> Result<f64> {
+fn choose_tau_bar<'a>(
+    make: &dyn Fn(Vec<f64>) -> Objective<'a>,
+    z: &mut Vec<f64>,
+    k: usize,
+    iters: usize,
+) -> Result<f64> {
     let mut scores = Vec::with_capacity(TAU_GRID.len());
     let mut best: Option<(f64, Vec<f64>)> = None;
     for tau in TAU_GRID {
@@ -162,6 +186,11 @@ fn laplace(obj: &Objective, mode: &Mode) -> f64 {
     -mode.f - 0.5 * mode.chol.log_det() - obj.log_normaliser()
 }
 
+/// The mode search stops when the Newton decrement −gᵀδ (twice the predicted
+/// gain in log posterior) is below this: far below what separates values of
+/// τ̄ in the marginal likelihood.
+const CONVERGED_DECREMENT: f64 = 1e-6;
+
 /// Damped Gauss–Newton from `z` to the posterior mode.
 fn find_mode(obj: &Objective, mut z: Vec<f64>, max_iterations: usize) -> Result<Mode> {
     let mut h = Skyline::new(obj.envelope());
@@ -170,8 +199,18 @@ fn find_mode(obj: &Objective, mut z: Vec<f64>, max_iterations: usize) -> Result<
         let chol = factor(&h, f)?;
         let step: Vec<f64> = chol.solve(&g).iter().map(|v| -v).collect();
         let slope: f64 = g.iter().zip(&step).map(|(a, b)| a * b).sum();
-        if -slope < 1e-10 * (1.0 + f.abs()) {
-            return Ok(Mode { z, f, chol, converged: true });
+        if -slope < CONVERGED_DECREMENT {
+            // take the last step too: it is already solved for, and the
+            // factor at the previous iterate differs from the mode's by O(step)
+            let last: Vec<f64> = z.iter().zip(&step).map(|(a, s)| a + s).collect();
+            let fl = obj.value(&last);
+            let (z, f) = if fl <= f { (last, fl) } else { (z, f) };
+            return Ok(Mode {
+                z,
+                f,
+                chol,
+                converged: true,
+            });
         }
         let mut alpha = 1.0;
         loop {
@@ -183,20 +222,33 @@ fn find_mode(obj: &Objective, mut z: Vec<f64>, max_iterations: usize) -> Result<
             }
             alpha *= 0.5;
             if alpha < 1e-10 {
-                return Ok(Mode { z, f, chol, converged: -slope < 1e-6 * (1.0 + f.abs()) });
+                return Ok(Mode {
+                    z,
+                    f,
+                    chol,
+                    converged: -slope < 1e3 * CONVERGED_DECREMENT,
+                });
             }
         }
     }
     let (f, _) = obj.linearise(&z, &mut h);
     let chol = factor(&h, f)?;
-    Ok(Mode { z, f, chol, converged: false })
+    Ok(Mode {
+        z,
+        f,
+        chol,
+        converged: false,
+    })
 }
 
 fn factor(h: &Skyline, f: f64) -> Result<Skyline> {
     if !f.is_finite() {
-        return Err(SharesError::CannotFit(format!("the objective is not finite ({f})")));
+        return Err(SharesError::CannotFit(format!(
+            "the objective is not finite ({f})"
+        )));
     }
-    h.cholesky().ok_or_else(|| SharesError::CannotFit("the Hessian is not positive definite".into()))
+    h.cholesky()
+        .ok_or_else(|| SharesError::CannotFit("the Hessian is not positive definite".into()))
 }
 
 /// One EM step for the per-unit τ_s: with S_s = E[Σ_t (z_s(t) − z_s(t−1))²]
@@ -284,12 +336,17 @@ impl FittedShares {
         let pi = self.shares_at(self.months - 1).expect("at least one month");
         (0..u)
             .map(|a| {
-                let g: Vec<f64> = (0..u).map(|b| pi[a] * (f64::from(a == b) - pi[b])).collect();
+                let g: Vec<f64> = (0..u)
+                    .map(|b| pi[a] * (f64::from(a == b) - pi[b]))
+                    .collect();
                 let var: f64 = (0..u)
                     .flat_map(|b| (0..u).map(move |c| (b, c)))
                     .map(|(b, c)| g[b] * g[c] * self.last_cov[b * u + c])
                     .sum();
-                UnitShare { share: pi[a], sd: var.max(0.0).sqrt() }
+                UnitShare {
+                    share: pi[a],
+                    sd: var.max(0.0).sqrt(),
+                }
             })
             .collect()
     }

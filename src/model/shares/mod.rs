@@ -50,7 +50,7 @@
 //! log p(y | τ) ≈ −f(ẑ) − ½ log det H − Σ_u [log s₀ + (T−1) log τ_u] − Σ_obs log σ,
 //! ```
 //!
-//! over [`TAU_GRID`] refined by a parabola (all τ_u = τ̄); then three EM steps
+//! over [`TAU_GRID`] refined by a parabola (all τ_u = τ̄); then two EM steps
 //! move each τ_u to the mode of its conditional under the pooled prior, using
 //! the expected squared innovations E[(z_u(t) − z_u(t−1))²] from the selected
 //! inverse of H. The posterior is N(ẑ, H⁻¹) (Laplace); its diagonal and its

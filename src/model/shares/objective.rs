@@ -29,7 +29,13 @@ pub(crate) struct Objective<'a> {
 }
 
 impl<'a> Objective<'a> {
-    pub(crate) fn new(spec: &'a ShareProblemSpec, tau: Vec<f64>, init_sd: f64, default_cv: f64, softness: f64) -> Self {
+    pub(crate) fn new(
+        spec: &'a ShareProblemSpec,
+        tau: Vec<f64>,
+        init_sd: f64,
+        default_cv: f64,
+        softness: f64,
+    ) -> Self {
         let mut next = 0;
         let slot = (0..spec.units.len())
             .map(|u| {
@@ -39,7 +45,15 @@ impl<'a> Objective<'a> {
                 })
             })
             .collect();
-        Objective { spec, k: spec.units.len() - 1, slot, tau, init_sd, default_cv, softness }
+        Objective {
+            spec,
+            k: spec.units.len() - 1,
+            slot,
+            tau,
+            init_sd,
+            default_cv,
+            softness,
+        }
     }
 
     pub(crate) fn months(&self) -> usize {
@@ -85,14 +99,28 @@ impl<'a> Objective<'a> {
         let (level, grad) = self.span_sum(pi, obs, obs.start);
         let at = (obs.start - lo) * self.k;
         let mut put = |scale: f64, grad: &[f64], at: usize| {
-            jac[at..at + grad.len()].iter_mut().zip(grad).for_each(|(j, g)| *j += scale * g);
+            jac[at..at + grad.len()]
+                .iter_mut()
+                .zip(grad)
+                .for_each(|(j, g)| *j += scale * g);
         };
         let (r, sd) = match &obs.kind {
-            ObservationKind::Level { value, cv, world_cv } => {
+            ObservationKind::Level {
+                value,
+                cv,
+                world_cv,
+            } => {
                 put(1.0 / level, &grad, at);
-                (level.ln() - value.ln(), cv.unwrap_or(self.default_cv).hypot(*world_cv))
+                (
+                    level.ln() - value.ln(),
+                    cv.unwrap_or(self.default_cv).hypot(*world_cv),
+                )
             }
-            ObservationKind::Range { low, high, world_cv } => {
+            ObservationKind::Range {
+                low,
+                high,
+                world_cv,
+            } => {
                 let sd = self.softness.hypot(*world_cv);
                 let below = low.filter(|l| level < *l).map(|l| level.ln() - l.ln());
                 let above = high.filter(|h| level > *h).map(|h| level.ln() - h.ln());
@@ -101,7 +129,14 @@ impl<'a> Objective<'a> {
                         put(1.0 / level, &grad, at);
                         (r, sd)
                     }
-                    None => return Residual { r: 0.0, weight: 0.0, lo, jac: Vec::new() },
+                    None => {
+                        return Residual {
+                            r: 0.0,
+                            weight: 0.0,
+                            lo,
+                            jac: Vec::new(),
+                        };
+                    }
                 }
             }
             ObservationKind::Share { value, sd } => {
@@ -117,7 +152,12 @@ impl<'a> Objective<'a> {
                 (level.ln() - base.ln() - ratio.ln(), *sd)
             }
         };
-        Residual { r, weight: 1.0 / (sd * sd), lo, jac }
+        Residual {
+            r,
+            weight: 1.0 / (sd * sd),
+            lo,
+            jac,
+        }
     }
 
     /// The negative log posterior (up to constants).
@@ -137,7 +177,10 @@ impl<'a> Objective<'a> {
 
     fn prior_value(&self, z: &[f64]) -> f64 {
         let k = self.k;
-        let mut f: f64 = z[..k].iter().map(|v| 0.5 * v * v / (self.init_sd * self.init_sd)).sum();
+        let mut f: f64 = z[..k]
+            .iter()
+            .map(|v| 0.5 * v * v / (self.init_sd * self.init_sd))
+            .sum();
         for t in 1..self.months() {
             for s in 0..k {
                 let d = z[t * k + s] - z[(t - 1) * k + s];
@@ -151,7 +194,9 @@ impl<'a> Objective<'a> {
     /// the earliest observation (or the previous month) touching it.
     pub(crate) fn envelope(&self) -> Vec<usize> {
         let k = self.k;
-        let mut first: Vec<usize> = (0..self.months() * k).map(|i| i.saturating_sub(k)).collect();
+        let mut first: Vec<usize> = (0..self.months() * k)
+            .map(|i| i.saturating_sub(k))
+            .collect();
         for obs in &self.spec.observations {
             let (lo, hi) = obs.months();
             for f in &mut first[lo * k..hi * k] {
@@ -174,9 +219,11 @@ impl<'a> Objective<'a> {
             let base = res.lo * k;
             for (a, ja) in res.jac.iter().enumerate().filter(|(_, j)| **j != 0.0) {
                 g[base + a] += res.weight * res.r * ja;
-                for (b, jb) in res.jac[..=a].iter().enumerate().filter(|(_, j)| **j != 0.0) {
-                    h.add(base + a, base + b, res.weight * ja * jb);
-                }
+                let wa = res.weight * ja;
+                let row = h.row_from_mut(base + a, base);
+                row.iter_mut()
+                    .zip(&res.jac[..=a])
+                    .for_each(|(h, jb)| *h += wa * jb);
             }
         }
         let p0 = 1.0 / (self.init_sd * self.init_sd);

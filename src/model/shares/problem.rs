@@ -73,10 +73,14 @@ impl ShareObservation {
     /// kinds, or when the basis would start before month 0).
     pub fn basis_start(&self) -> Option<usize> {
         match self.kind {
-            ObservationKind::Growth { basis: GrowthBasis::Yoy, .. } => self.start.checked_sub(12),
-            ObservationKind::Growth { basis: GrowthBasis::Prev, .. } => {
-                self.start.checked_sub(self.len)
-            }
+            ObservationKind::Growth {
+                basis: GrowthBasis::Yoy,
+                ..
+            } => self.start.checked_sub(12),
+            ObservationKind::Growth {
+                basis: GrowthBasis::Prev,
+                ..
+            } => self.start.checked_sub(self.len),
             _ => None,
         }
     }
@@ -119,9 +123,15 @@ impl ShareProblem {
             errors.push("world: no months".into());
         }
         for (i, obs) in spec.observations.iter().enumerate() {
-            check_observation(&spec, obs, &mut |e| errors.push(format!("observation {i}: {e}")));
+            check_observation(&spec, obs, &mut |e| {
+                errors.push(format!("observation {i}: {e}"))
+            });
         }
-        if errors.is_empty() { Ok(ShareProblem(spec)) } else { Err(SharesError::Invalid(errors)) }
+        if errors.is_empty() {
+            Ok(ShareProblem(spec))
+        } else {
+            Err(SharesError::Invalid(errors))
+        }
     }
 
     /// The spec it was built from.
@@ -132,7 +142,10 @@ impl ShareProblem {
 
 fn check_units(spec: &ShareProblemSpec, errors: &mut Vec<String>) {
     if spec.units.len() < 2 {
-        errors.push(format!("units: {} given, need at least 2", spec.units.len()));
+        errors.push(format!(
+            "units: {} given, need at least 2",
+            spec.units.len()
+        ));
     }
     if spec.reference >= spec.units.len() {
         errors.push(format!("reference {} is not a unit index", spec.reference));
@@ -144,12 +157,20 @@ fn check_units(spec: &ShareProblemSpec, errors: &mut Vec<String>) {
     }
 }
 
-fn check_observation(spec: &ShareProblemSpec, obs: &ShareObservation, err: &mut impl FnMut(String)) {
+fn check_observation(
+    spec: &ShareProblemSpec,
+    obs: &ShareObservation,
+    err: &mut impl FnMut(String),
+) {
     let months = spec.world.len();
     if obs.len == 0 {
         err("empty span".into());
     } else if obs.start + obs.len > months {
-        err(format!("span {}..{} beyond the {months} months fitted", obs.start, obs.start + obs.len));
+        err(format!(
+            "span {}..{} beyond the {months} months fitted",
+            obs.start,
+            obs.start + obs.len
+        ));
     }
     if obs.units.is_empty() {
         err("no units".into());
@@ -172,14 +193,22 @@ fn check_observation(spec: &ShareProblemSpec, obs: &ShareObservation, err: &mut 
         }
     };
     match &obs.kind {
-        ObservationKind::Level { value, cv, world_cv } => {
+        ObservationKind::Level {
+            value,
+            cv,
+            world_cv,
+        } => {
             positive("value", *value, err);
             if let Some(cv) = cv {
                 positive("cv", *cv, err);
             }
             cv_ok("world_cv", *world_cv, err);
         }
-        ObservationKind::Range { low, high, world_cv } => {
+        ObservationKind::Range {
+            low,
+            high,
+            world_cv,
+        } => {
             match (low, high) {
                 (None, None) => err("range without bounds".into()),
                 (Some(l), Some(h)) if l >= h => err(format!("range low {l} ≥ high {h}")),

@@ -61,13 +61,21 @@ impl FittedShares {
                     .collect();
                 for h in 0..horizon {
                     let e = normals(seed, p as u64, h as u64 + 1, u);
-                    z.iter_mut().zip(&self.tau).zip(&e).for_each(|((z, t), e)| *z += t * e);
+                    z.iter_mut()
+                        .zip(&self.tau)
+                        .zip(&e)
+                        .for_each(|((z, t), e)| *z += t * e);
                     softmax_into(&z, &slot, &mut out[h * u..(h + 1) * u]);
                 }
                 out
             })
             .collect();
-        Ok(SharePaths { units: self.units.clone(), horizon, paths, shares: per_path.concat() })
+        Ok(SharePaths {
+            units: self.units.clone(),
+            horizon,
+            paths,
+            shares: per_path.concat(),
+        })
     }
 }
 
@@ -88,7 +96,11 @@ impl SharePaths {
         let mut v: Vec<f64> = (0..self.paths).map(|p| self.share(p, h, unit)).collect();
         let mean = v.iter().sum::<f64>() / v.len() as f64;
         v.sort_by(f64::total_cmp);
-        ShareBand { mean, low: quantile(&v, q), high: quantile(&v, 1.0 - q) }
+        ShareBand {
+            mean,
+            low: quantile(&v, q),
+            high: quantile(&v, 1.0 - q),
+        }
     }
 }
 

@@ -5,12 +5,21 @@ use super::problem::{GrowthBasis, ObservationKind, ShareObservation, ShareProble
 use super::skyline::Skyline;
 
 fn obs(start: usize, len: usize, units: &[usize], kind: ObservationKind) -> ShareObservation {
-    ShareObservation { start, len, units: units.to_vec(), kind }
+    ShareObservation {
+        start,
+        len,
+        units: units.to_vec(),
+        kind,
+    }
 }
 
 /// Four units (reference 3), 16 months, one observation of every kind.
 fn spec() -> ShareProblemSpec {
-    let level = |value| ObservationKind::Level { value, cv: Some(0.1), world_cv: 0.02 };
+    let level = |value| ObservationKind::Level {
+        value,
+        cv: Some(0.1),
+        world_cv: 0.02,
+    };
     ShareProblemSpec {
         units: ["A", "B", "C", "ROW"].map(String::from).to_vec(),
         reference: 3,
@@ -18,17 +27,63 @@ fn spec() -> ShareProblemSpec {
         observations: vec![
             obs(0, 3, &[0], level(90.0)),
             obs(2, 1, &[1, 2], level(60.0)),
-            obs(4, 2, &[3], ObservationKind::Range { low: Some(150.0), high: None, world_cv: 0.0 }),
-            obs(5, 1, &[2], ObservationKind::Range { low: None, high: Some(5.0), world_cv: 0.0 }),
-            obs(6, 4, &[0, 1], ObservationKind::Share { value: 0.4, sd: 0.03 }),
-            obs(13, 2, &[1], ObservationKind::Growth { ratio: 1.3, basis: GrowthBasis::Yoy, sd: 0.05 }),
-            obs(9, 3, &[2], ObservationKind::Growth { ratio: 0.8, basis: GrowthBasis::Prev, sd: 0.05 }),
+            obs(
+                4,
+                2,
+                &[3],
+                ObservationKind::Range {
+                    low: Some(150.0),
+                    high: None,
+                    world_cv: 0.0,
+                },
+            ),
+            obs(
+                5,
+                1,
+                &[2],
+                ObservationKind::Range {
+                    low: None,
+                    high: Some(5.0),
+                    world_cv: 0.0,
+                },
+            ),
+            obs(
+                6,
+                4,
+                &[0, 1],
+                ObservationKind::Share {
+                    value: 0.4,
+                    sd: 0.03,
+                },
+            ),
+            obs(
+                13,
+                2,
+                &[1],
+                ObservationKind::Growth {
+                    ratio: 1.3,
+                    basis: GrowthBasis::Yoy,
+                    sd: 0.05,
+                },
+            ),
+            obs(
+                9,
+                3,
+                &[2],
+                ObservationKind::Growth {
+                    ratio: 0.8,
+                    basis: GrowthBasis::Prev,
+                    sd: 0.05,
+                },
+            ),
         ],
     }
 }
 
 fn point(n: usize) -> Vec<f64> {
-    (0..n).map(|i| 0.3 * ((i * 7 % 11) as f64 / 11.0 - 0.5)).collect()
+    (0..n)
+        .map(|i| 0.3 * ((i * 7 % 11) as f64 / 11.0 - 0.5))
+        .collect()
 }
 
 #[test]
@@ -44,7 +99,11 @@ fn gradient_matches_finite_differences() {
         up[i] += 1e-6;
         down[i] -= 1e-6;
         let fd = (obj.value(&up) - obj.value(&down)) / 2e-6;
-        assert!((fd - g[i]).abs() < 1e-4 * (1.0 + g[i].abs()), "unknown {i}: {fd} vs {}", g[i]);
+        assert!(
+            (fd - g[i]).abs() < 1e-4 * (1.0 + g[i].abs()),
+            "unknown {i}: {fd} vs {}",
+            g[i]
+        );
     }
 }
 
