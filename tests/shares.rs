@@ -181,10 +181,18 @@ fn recovers_known_shares_from_sparse_mixed_observations() {
 /// months 0..24, where its share rises from 5 % to 8 %.
 fn old_observation_case() -> (FittedShares, f64) {
     let mut n = Noise(5);
+    // units 1..3 wander (τ = 0.03) around 1, 0.5 and 0.7 times ROW
+    let mut wander = [0.0_f64; 3];
     let logits: Vec<Vec<f64>> = (0..72)
         .map(|t| {
+            wander.iter_mut().for_each(|w| *w += 0.03 * n.normal());
             let rise = (0.05_f64 + 0.03 * (t.min(23) as f64) / 23.0) / 0.3;
-            vec![rise.ln(), (1.0_f64).ln(), (0.5_f64).ln(), (0.7_f64).ln()]
+            vec![
+                rise.ln(),
+                wander[0],
+                (0.5_f64).ln() + wander[1],
+                (0.7_f64).ln() + wander[2],
+            ]
         })
         .collect();
     let pi = shares_from(&logits);
@@ -443,4 +451,106 @@ proptest! {
             prop_assert!(s[units - 1] > 0.0);
         }
     }
+}
+
+#[test]
+fn pooled_innovation_sd_is_estimated_near_the_simulated_one() {
+    let (fitted, _) = old_observation_case();
+    // units 1..3 were simulated with τ = 0.03 per month
+    assert!(
+        fitted.tau_bar > 0.02 && fitted.tau_bar < 0.045,
+        "τ̄ = {}",
+        fitted.tau_bar
+    );
+    for u in 0..4 {
+        assert!(
+            (fitted.tau[u] / fitted.tau_bar).ln().abs() < 0.5,
+            "τ_{u} = {}",
+            fitted.tau[u]
+        );
+    }
+    assert!(fitted.tau[4].abs() < 1e-300, "the reference has no walk");
+}
+
+#[test]
+fn fitted_model_round_trips_through_json() {
+    let (fitted, _) = old_observation_case();
+    let text = serde_json::to_string(&fitted).unwrap();
+    let back: FittedShares = serde_json::from_str(&text).unwrap();
+    // serde_json's default parser may be off in the last bit of a float
+    let close = |a: &[f64], b: &[f64]| {
+        a.iter()
+            .zip(b)
+            .all(|(x, y)| (x - y).abs() <= 1e-14 * (1.0 + x.abs()))
+    };
+    assert_eq!(
+        (&back.units, back.reference, back.months),
+        (&fitted.units, fitted.reference, fitted.months)
+    );
+    assert!(close(&back.logits, &fitted.logits) && close(&back.logit_sd, &fitted.logit_sd));
+    assert!(close(&back.last_cov, &fitted.last_cov) && close(&back.tau, &fitted.tau));
+    let (a, b) = (
+        fitted.simulate(3, 10, 5).unwrap(),
+        back.simulate(3, 10, 5).unwrap(),
+    );
+    for p in 0..10 {
+        for u in 0..5 {
+            assert!((a.share(p, 2, u) - b.share(p, 2, u)).abs() < 1e-12);
+        }
+    }
+}
+
+#[test]
+fn validation_reports_every_problem() {
+    let spec = ShareProblemSpec {
+        units: vec!["A".into(), "A".into(), "ROW".into()],
+        reference: 2,
+        world: vec![100.0, -1.0, 100.0],
+        observations: vec![
+            level(2, 3, &[0], 10.0, 0.05),
+            level(0, 1, &[5], 10.0, 0.05),
+            ShareObservation {
+                start: 0,
+                len: 1,
+                units: vec![0],
+                kind: ObservationKind::Range {
+                    low: Some(5.0),
+                    high: Some(4.0),
+                    world_cv: 0.0,
+                },
+            },
+            ShareObservation {
+                start: 1,
+                len: 1,
+                units: vec![1],
+                kind: ObservationKind::Growth {
+                    ratio: 1.2,
+                    basis: GrowthBasis::Yoy,
+                    sd: 0.1,
+                },
+            },
+            ShareObservation {
+                start: 0,
+                len: 1,
+                units: vec![1],
+                kind: ObservationKind::Share {
+                    value: 1.5,
+                    sd: 0.1,
+                },
+            },
+        ],
+    };
+    let Err(magcast::model::shares::SharesError::Invalid(errors)) = ShareProblem::new(spec) else {
+        panic!("the problem should be refused");
+    };
+    let expected = [
+        "unit `A` is listed twice",
+        "world month 1: -1 is not a positive number",
+        "observation 0: span 2..5 beyond the 3 months fitted",
+        "observation 1: unit index 5 out of range",
+        "observation 2: range low 5 ≥ high 4",
+        "observation 3: growth basis starts before month 0",
+        "observation 4: share 1.5 is not in (0, 1]",
+    ];
+    assert_eq!(errors, expected);
 }
