@@ -34,9 +34,12 @@
 //! * growth g: log L_S − log L_S(basis) − log g ~ N(0, sd²), the basis being the
 //!   span twelve months earlier (`Yoy`) or the span just before (`Prev`).
 //!
-//! Ranks are not used: they constrain only orderings the levels and shares
-//! already carry where the data are rich, and the sources rarely rank units
-//! that are otherwise unobserved.
+//! ROW itself is observed like any unit where the data give WORLD minus all the
+//! named importers over one span; a `TOP<n>` share names no units and is left
+//! to the caller to skip. Ranks are not used: they constrain only orderings the
+//! levels and shares already carry where the data are rich. There is no
+//! seasonal term on the logit scale: a unit's share is seasonal only through
+//! WORLD's path.
 //!
 //! # Estimation
 //! For fixed τ the posterior mode of all z_u(t) (month-major, (U−1)·T
@@ -55,6 +58,13 @@
 //! the expected squared innovations E[(z_u(t) − z_u(t−1))²] from the selected
 //! inverse of H. The posterior is N(ẑ, H⁻¹) (Laplace); its diagonal and its
 //! last-month block are kept in [`FittedShares`].
+//!
+//! The Laplace approximation is Gaussian in the logits. Where the data leave a
+//! split unidentified (two units, or a unit and ROW, seen only through their
+//! sum) the logits of that split have wide posteriors on which the shares are
+//! far from linear, and a draw can move an observed unit's share although the
+//! data pin it; observe the remainder (ROW as WORLD minus the named units) to
+//! avoid this.
 //!
 //! # Forecast
 //! Beyond the last month T−1 each logit continues its random walk; a sample
