@@ -5,6 +5,7 @@
 //!   and scaled design plus iterative refinement in extended precision.
 //! * Nonlinear families: Levenberg–Marquardt as an argmin solver, analytic
 //!   Jacobians, self-starting values, Gauss–Newton polish; convergence reported.
+//! * [`shares`]: importers as multinomial-logit shares of WORLD with local levels.
 
 mod columns;
 mod error;
@@ -13,6 +14,7 @@ mod fit;
 mod linear;
 mod nonlinear;
 mod qr;
+pub mod shares;
 mod start;
 mod stats;
 pub mod structural;
