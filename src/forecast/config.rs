@@ -40,6 +40,20 @@ pub struct FitConfigSpec {
     /// (default 2; 0 holds the share flat): a damped trend, so that a few old
     /// points are not extrapolated for ever.
     pub share_trend_damping_years: Option<f64>,
+    /// `trend` (the default: deterministic trends and trending shares) or
+    /// `dynamic` (WORLD's level and every share follow the latest data).
+    pub baseline: Option<BaselineKind>,
+}
+
+/// Which model the baseline's sample paths come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BaselineKind {
+    /// A structural model for WORLD and local-level shares (docs/model.md §2.12).
+    Dynamic,
+    /// The trend families for WORLD and trending shares (§2.5-§2.8).
+    #[default]
+    Trend,
 }
 
 /// Whether seasonal variants compete.
@@ -100,6 +114,8 @@ pub struct FitConfig {
     pub share_trend_prior_sd: f64,
     /// Damping time of a share's trend after its data, years.
     pub share_trend_damping_years: f64,
+    /// Which model the sample paths come from.
+    pub baseline: BaselineKind,
 }
 
 impl Default for FitConfig {
@@ -124,6 +140,7 @@ impl Default for FitConfig {
             pins: BTreeMap::new(),
             share_trend_prior_sd: 0.1,
             share_trend_damping_years: 2.0,
+            baseline: BaselineKind::Trend,
         }
     }
 }
@@ -270,6 +287,7 @@ impl FitConfigSpec {
             pins,
             share_trend_prior_sd: sd,
             share_trend_damping_years: damping,
+            baseline: self.baseline.unwrap_or_default(),
         })
     }
 }

@@ -80,8 +80,14 @@ pub struct FittedPanel {
     pub last_observed: Month,
     /// Known shocks used.
     pub interventions: Vec<Intervention>,
-    /// Every series, in output order (WORLD, groups, countries).
+    /// Every series' trend model, in output order (WORLD, groups, countries):
+    /// the baseline itself when `dynamic` is absent, else the trend candidates
+    /// beside it.
     pub series: Vec<FittedSeries>,
+    /// The dynamic baseline, where the configuration chose it: the sample
+    /// paths then come from it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dynamic: Option<super::dynamic::DynamicBaseline>,
 }
 
 impl FittedPanel {

@@ -8,6 +8,7 @@
 
 mod config;
 mod curve;
+mod dynamic;
 mod error;
 mod fitted;
 mod holdout;
@@ -16,10 +17,11 @@ mod paths;
 mod series;
 
 pub use config::{
-    BUNDLED_FIT_CONFIG, BUNDLED_FIT_CONFIG_NAME, FitConfig, FitConfigSpec, Intervention,
-    InterventionSpec, Pin, Seasonality,
+    BUNDLED_FIT_CONFIG, BUNDLED_FIT_CONFIG_NAME, BaselineKind, FitConfig, FitConfigSpec,
+    Intervention, InterventionSpec, Pin, Seasonality,
 };
 pub use curve::{InterventionTerms, SeriesModel};
+pub use dynamic::{DynamicBaseline, SeriesUnits, UnitLayout, fit_dynamic};
 pub use error::ForecastError;
 pub use fitted::{Candidate, FittedPanel, FittedPoint, FittedSeries, SeriesStats};
 pub use holdout::{HoldoutPoint, holdout};

@@ -13,8 +13,9 @@
 
 use rayon::prelude::*;
 
-use super::config::{FitConfig, Intervention, Pin, Seasonality};
+use super::config::{BaselineKind, FitConfig, Intervention, Pin, Seasonality};
 use super::curve::{Evaluator, InterventionTerms, LogMean, SeriesModel, SpanProblem, trend_params};
+use super::dynamic::fit_dynamic;
 use super::error::ForecastError;
 use super::fitted::{Candidate, FittedPanel, FittedSeries, SeriesStats, log_path};
 use super::series::{ObservationSummary, SeriesObs, fitted_importers};
@@ -73,6 +74,10 @@ pub fn fit_panel(obs: &Observations, config: &FitConfig) -> Result<FittedPanel, 
         series.push(f?);
     }
     pool_share_variances(&mut series, world_sigma);
+    let dynamic = match config.baseline {
+        BaselineKind::Dynamic if has_world => Some(fit_dynamic(obs, config, origin, last)?),
+        _ => None,
+    };
     Ok(FittedPanel {
         magcast_version: env!("CARGO_PKG_VERSION").to_string(),
         data_source: obs.source().display().to_string(),
@@ -80,6 +85,7 @@ pub fn fit_panel(obs: &Observations, config: &FitConfig) -> Result<FittedPanel, 
         last_observed: last,
         interventions: config.interventions.clone(),
         series,
+        dynamic,
     })
 }
 

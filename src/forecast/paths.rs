@@ -19,6 +19,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::curve::{Evaluator, LogMean};
+use super::dynamic::DynamicBaseline;
 use super::error::ForecastError;
 use super::fitted::{FittedPanel, log_path};
 use crate::data::{Importer, Month, Span};
@@ -113,6 +114,8 @@ pub struct PathSampler<'a> {
     central: Vec<Vec<f64>>,
     /// Which series are shares of WORLD.
     shares: Vec<bool>,
+    /// The dynamic baseline, whose paths replace the trends' when present.
+    dynamic: Option<&'a DynamicBaseline>,
 }
 
 /// A drawn path may stray from the path at the estimates by at most this much
@@ -174,13 +177,28 @@ impl<'a> PathSampler<'a> {
             )));
         }
         let layout = Layout::new(panel);
+        let months = (until.months_since(first) + 1) as usize;
+        if let Some(dynamic) = &panel.dynamic {
+            return Ok(PathSampler {
+                central: Vec::new(),
+                shares: Vec::new(),
+                panel,
+                chol: Vec::new(),
+                layout,
+                importers: dynamic.importers(),
+                first,
+                months,
+                seed,
+                dynamic: Some(dynamic),
+            });
+        }
         let mut importers: Vec<Importer> = panel.series.iter().map(|s| s.importer).collect();
         if layout.world.is_some() {
             importers.push(Importer::RestOfWorld);
         }
-        let months = (until.months_since(first) + 1) as usize;
         let (central, shares) = central_paths(panel, first, months);
         Ok(PathSampler {
+            dynamic: None,
             central,
             shares,
             panel,
@@ -226,6 +244,11 @@ impl<'a> PathSampler<'a> {
 
     /// Writes path `draw` into `out` (importer-major: `out[i * n_months + k]`).
     pub fn sample(&self, draw: u64, out: &mut [f64]) {
+        if let Some(dynamic) = self.dynamic {
+            let mut shares = vec![0.0; self.months * dynamic.layout.units.len()];
+            dynamic.sample(self.seed, draw, self.months, &mut shares, out);
+            return;
+        }
         let mut rng = Pcg64Mcg::seed_from_u64(mix(self.seed, draw));
         let panel = self.panel;
         let n_series = panel.series.len();

@@ -126,27 +126,41 @@ fn levels_of(obs: &Observations, importer: Importer) -> Vec<(Span, f64)> {
 }
 
 /// Levels the trend fits take from facts that are not levels, since their
-/// least squares need points: a range with both bounds at its midpoint, and a
-/// growth ratio one of whose spans has an observed level gives the other
-/// (later = ratio × earlier). One-sided bounds, shares and ranks are not used
-/// by the trend fits. Spans already observed keep their observed level, and
-/// spans outside the months the levels cover are left out.
+/// least squares need points: a range with both bounds at its midpoint, and
+/// the levels of [`growth_implied_levels`]. One-sided bounds, shares and ranks
+/// are not used by the trend fits. Spans already observed keep their observed
+/// level, and spans outside the months the levels cover are left out.
 fn implied_levels(
     obs: &Observations,
     importer: Importer,
     observed: &BTreeMap<Span, f64>,
 ) -> Vec<(Span, f64)> {
-    let mut out = Vec::new();
-    for r in obs
+    let mut out: Vec<(Span, f64)> = obs
         .ranges()
         .items()
         .iter()
         .filter(|r| r.importer == importer)
-    {
-        if let (Some(low), Some(high)) = (r.low, r.high) {
-            out.push((r.span, 0.5 * (low + high)));
-        }
-    }
+        .filter_map(|r| Some((r.span, 0.5 * (r.low? + r.high?))))
+        .collect();
+    out.extend(growth_implied_levels(obs, importer, observed));
+    // Only inside the months the levels cover: the grid the fits are laid on.
+    let covered = obs.month_range();
+    out.retain(|(span, tonnes)| {
+        !observed.contains_key(span)
+            && tonnes.is_finite()
+            && covered.is_some_and(|c| c.start() <= span.start() && span.end() <= c.end())
+    });
+    out
+}
+
+/// Levels pinned down by a published growth ratio one of whose two spans has
+/// an observed level (later = ratio × earlier), where the other has none.
+pub(crate) fn growth_implied_levels(
+    obs: &Observations,
+    importer: Importer,
+    observed: &BTreeMap<Span, f64>,
+) -> Vec<(Span, f64)> {
+    let mut out = Vec::new();
     for g in obs
         .growths()
         .items()
@@ -160,12 +174,6 @@ fn implied_levels(
             _ => {}
         }
     }
-    // Only inside the months the levels cover: the grid the fits are laid on.
-    let covered = obs.month_range();
-    out.retain(|(span, tonnes)| {
-        !observed.contains_key(span)
-            && tonnes.is_finite()
-            && covered.is_some_and(|c| c.start() <= span.start() && span.end() <= c.end())
-    });
+    out.retain(|(span, tonnes)| !observed.contains_key(span) && tonnes.is_finite());
     out
 }

@@ -49,24 +49,11 @@ impl FittedShares {
         }
         let u = self.units.len();
         let chol = cholesky_psd(&self.last_cov, u);
-        let start = &self.logits[(self.months - 1) * u..self.months * u];
-        let slot: Vec<Option<usize>> = (0..u).map(Some).collect();
         let per_path: Vec<Vec<f64>> = (0..paths)
             .into_par_iter()
             .map(|p| {
                 let mut out = vec![0.0; horizon * u];
-                let e = normals(seed, p as u64, 0, u);
-                let mut z: Vec<f64> = (0..u)
-                    .map(|a| start[a] + (0..=a).map(|b| chol[a * u + b] * e[b]).sum::<f64>())
-                    .collect();
-                for h in 0..horizon {
-                    let e = normals(seed, p as u64, h as u64 + 1, u);
-                    z.iter_mut()
-                        .zip(&self.tau)
-                        .zip(&e)
-                        .for_each(|((z, t), e)| *z += t * e);
-                    softmax_into(&z, &slot, &mut out[h * u..(h + 1) * u]);
-                }
+                self.path_into(&chol, p as u64, seed, &mut out);
                 out
             })
             .collect();
@@ -76,6 +63,34 @@ impl FittedShares {
             paths,
             shares: per_path.concat(),
         })
+    }
+}
+
+impl FittedShares {
+    /// Path number `path` of [`simulate`](Self::simulate) on its own, written
+    /// to `out[h * units + u]` for the `out.len() / units` months after the fit:
+    /// the same values, for callers that draw paths one at a time.
+    pub fn simulate_path(&self, path: u64, seed: u64, out: &mut [f64]) {
+        let chol = cholesky_psd(&self.last_cov, self.units.len());
+        self.path_into(&chol, path, seed, out);
+    }
+
+    fn path_into(&self, chol: &[f64], path: u64, seed: u64, out: &mut [f64]) {
+        let u = self.units.len();
+        let start = &self.logits[(self.months - 1) * u..self.months * u];
+        let slot: Vec<Option<usize>> = (0..u).map(Some).collect();
+        let e = normals(seed, path, 0, u);
+        let mut z: Vec<f64> = (0..u)
+            .map(|a| start[a] + (0..=a).map(|b| chol[a * u + b] * e[b]).sum::<f64>())
+            .collect();
+        for (h, month) in out.chunks_exact_mut(u).enumerate() {
+            let e = normals(seed, path, h as u64 + 1, u);
+            z.iter_mut()
+                .zip(&self.tau)
+                .zip(&e)
+                .for_each(|((z, t), e)| *z += t * e);
+            softmax_into(&z, &slot, month);
+        }
     }
 }
 

@@ -111,6 +111,13 @@ impl StructuralModel {
             .collect()
     }
 
+    /// Path number `path` of [`simulate`](Self::simulate) on its own: the
+    /// same values, for callers that draw paths one at a time.
+    pub fn simulate_path(&self, key: &str, seed: u64, horizon: usize, path: u64) -> Vec<f64> {
+        let steps = self.steps(horizon);
+        self.path(&steps, key_hash(key), seed, path)
+    }
+
     fn path(&self, steps: &[Step], key: u64, seed: u64, path: u64) -> Vec<f64> {
         let last = self.origin.plus(self.months as i32 - 1).index();
         let mut rng = month_rng(seed, key, path, last);
