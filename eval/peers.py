@@ -31,6 +31,7 @@ def make_model(name: str, season: int):
 
 
 def season_for(n: int) -> int:
+    """Season length for a training series of n months."""
     return 12 if n >= 24 else 1
 
 
@@ -39,8 +40,7 @@ def forecast_origin(name: str, train: pd.Series, targets: pd.DataFrame) -> pd.Da
 
     Where statsforecast cannot fit the model (a run of two or three months is
     "tiny" for AutoETS and AutoTheta; AutoARIMA gives infinite intervals), the
-    peer falls back to Naive and the
-    rows say so in `fallback`.
+    peer falls back to Naive and the rows say so in `fallback`.
     """
     end = train.index[-1]
     steps = np.array([(p - end).n for p in targets["period"]])
