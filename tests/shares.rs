@@ -161,7 +161,7 @@ fn recovers_known_shares_from_sparse_mixed_observations() {
     obs.push(noisy(48, 12, &[4], &mut n));
     let fitted = fit(5, world, obs, &FitOptions::default());
     assert!(fitted.converged);
-    for (u, s) in fitted.last_shares().iter().enumerate() {
+    for (u, s) in fitted.last_shares().unwrap().iter().enumerate() {
         let truth = pi[59][u];
         assert!(
             (s.share - truth).abs() < 0.12 * truth,
@@ -503,6 +503,9 @@ fn fitted_model_round_trips_through_json() {
     );
     assert!(close(&back.logits, &fitted.logits) && close(&back.logit_sd, &fitted.logit_sd));
     assert!(close(&back.last_cov, &fitted.last_cov) && close(&back.tau, &fitted.tau));
+    let mut broken = back.clone();
+    broken.last_cov.pop();
+    assert!(broken.simulate(3, 10, 5).is_err() && broken.last_shares().is_err());
     let (a, b) = (
         fitted.simulate(3, 10, 5).unwrap(),
         back.simulate(3, 10, 5).unwrap(),
