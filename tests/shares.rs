@@ -4,7 +4,9 @@
 
 mod shares_support;
 
-use magcast::model::shares::{FitOptions, GrowthBasis, ObservationKind, ShareObservation};
+use magcast::model::shares::{
+    FitOptions, FittedShares, GrowthBasis, ObservationKind, ShareObservation,
+};
 use shares_support::*;
 
 #[test]
@@ -191,4 +193,38 @@ fn pooled_innovation_sd_is_estimated_near_the_simulated_one() {
         );
     }
     assert!(fitted.tau[4].abs() < 1e-300, "the reference has no walk");
+}
+
+#[test]
+fn a_rank_enters_as_a_soft_order_constraint() {
+    let mut n = Noise(33);
+    // unit 0 at 20 % and unit 1 at 25 % for four years; in the last year unit 0
+    // is not observed, only ranked above unit 1
+    let pi: Vec<Vec<f64>> = (0..60).map(|_| vec![0.2, 0.25, 0.55]).collect();
+    let world = vec![300.0; 60];
+    let mut obs = monthly(&pi, &world, 0, 0..48, &mut n);
+    obs.extend(monthly(&pi, &world, 1, 0..60, &mut n));
+    let last_year = |f: &FittedShares, u: usize| -> f64 {
+        (48..60)
+            .map(|t| world[t] * f.shares_at(t).unwrap()[u])
+            .sum()
+    };
+    let free = fit(3, world.clone(), obs.clone(), &FitOptions::default());
+    assert!(
+        last_year(&free, 0) < 0.9 * last_year(&free, 1),
+        "without the rank unit 0 stays below"
+    );
+    obs.push(ShareObservation {
+        start: 48,
+        len: 12,
+        units: vec![0],
+        kind: ObservationKind::Exceeds { below: vec![1] },
+    });
+    let ranked = fit(3, world.clone(), obs, &FitOptions::default());
+    let (a, b) = (last_year(&ranked, 0), last_year(&ranked, 1));
+    assert!(a > 0.98 * b, "ranked first: {a} vs {b}");
+    assert!(
+        (b / (0.25 * 300.0 * 12.0) - 1.0).abs() < 0.03,
+        "unit 1 keeps its data: {b}"
+    );
 }

@@ -223,6 +223,12 @@ fn validation_reports_every_problem() {
                     sd: 0.1,
                 },
             },
+            ShareObservation {
+                start: 0,
+                len: 1,
+                units: vec![0],
+                kind: ObservationKind::Exceeds { below: vec![0, 7] },
+            },
         ],
     };
     let Err(magcast::model::shares::SharesError::Invalid(errors)) = ShareProblem::new(spec) else {
@@ -236,6 +242,8 @@ fn validation_reports_every_problem() {
         "observation 2: range low 5 ≥ high 4",
         "observation 3: growth basis starts before month 0",
         "observation 4: share 1.5 is not in (0, 1]",
+        "observation 5: unit `A` is on both sides of an order constraint",
+        "observation 5: unit index 7 out of range",
     ];
     assert_eq!(errors, expected);
 }
