@@ -329,12 +329,41 @@ impl FittedShares {
         Some(out)
     }
 
+    /// Checks that the arrays have the sizes the unit and month counts imply
+    /// (a model read back from a file may not).
+    pub fn check(&self) -> Result<()> {
+        let u = self.units.len();
+        if self.months == 0 || self.reference >= u {
+            return Err(SharesError::Invalid(vec![format!(
+                "{} month(s), reference {} of {u} unit(s)",
+                self.months, self.reference
+            )]));
+        }
+        let sizes = [
+            ("logits", self.logits.len(), self.months * u),
+            ("logit_sd", self.logit_sd.len(), self.months * u),
+            ("tau", self.tau.len(), u),
+            ("last_cov", self.last_cov.len(), u * u),
+        ];
+        let bad: Vec<String> = sizes
+            .iter()
+            .filter(|(_, got, want)| got != want)
+            .map(|(name, got, want)| format!("{name}: {got} values, expected {want}"))
+            .collect();
+        if bad.is_empty() {
+            Ok(())
+        } else {
+            Err(SharesError::Invalid(bad))
+        }
+    }
+
     /// Every unit's share in the last fitted month with its sd: the gradient of
     /// π_a in the logits is π_a (δ_ab − π_b), applied to the last-month covariance.
-    pub fn last_shares(&self) -> Vec<UnitShare> {
+    pub fn last_shares(&self) -> Result<Vec<UnitShare>> {
+        self.check()?;
         let u = self.units.len();
-        let pi = self.shares_at(self.months - 1).expect("at least one month");
-        (0..u)
+        let pi = self.shares_at(self.months - 1).expect("checked sizes");
+        Ok((0..u)
             .map(|a| {
                 let g: Vec<f64> = (0..u)
                     .map(|b| pi[a] * (f64::from(a == b) - pi[b]))
@@ -348,6 +377,6 @@ impl FittedShares {
                     sd: var.max(0.0).sqrt(),
                 }
             })
-            .collect()
+            .collect())
     }
 }

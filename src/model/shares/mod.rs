@@ -31,13 +31,16 @@
 //!   ½ (log L_S − log bound)² / (κ² + cv_W²) when L_S is outside the bound and 0
 //!   inside (κ = 0.01), so a one-sided "more than X" is a one-sided constraint;
 //! * share s: L_S / Σ_{t∈span} W(t) − s ~ N(0, sd²);
+//! * order (a rank): ½ (log L_S − log L_B)² / κ² when L_S < L_B, else 0, B the
+//!   units ranked below S over the same span;
 //! * growth g: log L_S − log L_S(basis) − log g ~ N(0, sd²), the basis being the
 //!   span twelve months earlier (`Yoy`) or the span just before (`Prev`).
 //!
 //! ROW itself is observed like any unit where the data give WORLD minus all the
 //! named importers over one span; a `TOP<n>` share names no units and is left
-//! to the caller to skip. Ranks are not used: they constrain only orderings the
-//! levels and shares already carry where the data are rich. There is no
+//! to the caller to skip. A rank enters as order constraints between the ranked
+//! units the caller pairs up (a "top five, order unstated" row gives none).
+//! There is no
 //! seasonal term on the logit scale: a unit's share is seasonal only through
 //! WORLD's path.
 //!

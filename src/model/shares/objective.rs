@@ -73,18 +73,24 @@ impl<'a> Objective<'a> {
 
     /// Σ_t W(t) Σ_{u∈S} π_u(t) over `start..start+len`, and its gradient in the
     /// logits of those months: W(t) π_k(t) (1[k∈S] − P_S(t)).
-    fn span_sum(&self, pi: &[f64], obs: &ShareObservation, start: usize) -> (f64, Vec<f64>) {
+    fn span_sum(
+        &self,
+        pi: &[f64],
+        obs: &ShareObservation,
+        units: &[usize],
+        start: usize,
+    ) -> (f64, Vec<f64>) {
         let u = self.spec.units.len();
         let mut total = 0.0;
         let mut grad = vec![0.0; obs.len * self.k];
         for (m, t) in (start..start + obs.len).enumerate() {
             let p = &pi[t * u..(t + 1) * u];
             let w = self.spec.world[t];
-            let ps: f64 = obs.units.iter().map(|&v| p[v]).sum();
+            let ps: f64 = units.iter().map(|&v| p[v]).sum();
             total += w * ps;
             for (unit, s) in self.slot.iter().enumerate() {
                 if let Some(s) = s {
-                    let inside = if obs.units.contains(&unit) { 1.0 } else { 0.0 };
+                    let inside = if units.contains(&unit) { 1.0 } else { 0.0 };
                     grad[m * self.k + s] = w * p[unit] * (inside - ps);
                 }
             }
@@ -96,7 +102,7 @@ impl<'a> Objective<'a> {
     pub(crate) fn residual(&self, pi: &[f64], obs: &ShareObservation) -> Residual {
         let (lo, hi) = obs.months();
         let mut jac = vec![0.0; (hi - lo) * self.k];
-        let (level, grad) = self.span_sum(pi, obs, obs.start);
+        let (level, grad) = self.span_sum(pi, obs, &obs.units, obs.start);
         let at = (obs.start - lo) * self.k;
         let mut put = |scale: f64, grad: &[f64], at: usize| {
             jac[at..at + grad.len()]
@@ -139,6 +145,20 @@ impl<'a> Objective<'a> {
                     }
                 }
             }
+            ObservationKind::Exceeds { below } => {
+                let (other, ograd) = self.span_sum(pi, obs, below, obs.start);
+                if level >= other {
+                    return Residual {
+                        r: 0.0,
+                        weight: 0.0,
+                        lo,
+                        jac: Vec::new(),
+                    };
+                }
+                put(1.0 / level, &grad, at);
+                put(-1.0 / other, &ograd, at);
+                (level.ln() - other.ln(), self.softness)
+            }
             ObservationKind::Share { value, sd } => {
                 let w: f64 = self.spec.world[obs.start..obs.start + obs.len].iter().sum();
                 put(1.0 / w, &grad, at);
@@ -146,7 +166,7 @@ impl<'a> Objective<'a> {
             }
             ObservationKind::Growth { ratio, sd, .. } => {
                 let b = obs.basis_start().expect("validated growth basis");
-                let (base, bgrad) = self.span_sum(pi, obs, b);
+                let (base, bgrad) = self.span_sum(pi, obs, &obs.units, b);
                 put(1.0 / level, &grad, at);
                 put(-1.0 / base, &bgrad, (b - lo) * self.k);
                 (level.ln() - base.ln() - ratio.ln(), *sd)
@@ -257,7 +277,12 @@ impl<'a> Objective<'a> {
             .spec
             .observations
             .iter()
-            .filter(|o| !matches!(o.kind, ObservationKind::Range { .. }))
+            .filter(|o| {
+                !matches!(
+                    o.kind,
+                    ObservationKind::Range { .. } | ObservationKind::Exceeds { .. }
+                )
+            })
             .map(|o| -0.5 * self.residual(&pi, o).weight.ln())
             .sum();
         prior + obs

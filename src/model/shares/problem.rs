@@ -36,6 +36,13 @@ pub enum ObservationKind {
         /// Relative sd of WORLD's path summed over the span.
         world_cv: f64,
     },
+    /// The units' sum is at least the sum of `below` over the same span: a rank
+    /// ("A was the largest destination, B second") as a soft order constraint,
+    /// with the range penalty's sd.
+    Exceeds {
+        /// The units ranked lower.
+        below: Vec<usize>,
+    },
     /// A published share of WORLD over the span, with its sd on the share scale.
     Share {
         /// The share in (0, 1].
@@ -223,6 +230,21 @@ fn check_observation(
                 err(format!("share {value} is not in (0, 1]"));
             }
             positive("sd", *sd, err);
+        }
+        ObservationKind::Exceeds { below } => {
+            if below.is_empty() {
+                err("order constraint without lower units".into());
+            }
+            for u in below {
+                if *u >= spec.units.len() {
+                    err(format!("unit index {u} out of range"));
+                } else if obs.units.contains(u) {
+                    err(format!(
+                        "unit `{}` is on both sides of an order constraint",
+                        spec.units[*u]
+                    ));
+                }
+            }
         }
         ObservationKind::Growth { ratio, sd, .. } => {
             positive("ratio", *ratio, err);

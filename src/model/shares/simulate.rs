@@ -47,6 +47,7 @@ impl FittedShares {
                 "simulate {paths} path(s) of {horizon} month(s): both must be positive"
             )));
         }
+        self.check()?;
         let u = self.units.len();
         let chol = cholesky_psd(&self.last_cov, u);
         let per_path: Vec<Vec<f64>> = (0..paths)

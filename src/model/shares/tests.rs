@@ -76,6 +76,7 @@ fn spec() -> ShareProblemSpec {
                     sd: 0.05,
                 },
             ),
+            obs(7, 2, &[2], ObservationKind::Exceeds { below: vec![0, 1] }),
         ],
     }
 }
