@@ -31,8 +31,9 @@ pub(crate) struct ForecastArgs {
         value_name = "L1,L2"
     )]
     level: Vec<f64>,
-    /// Number of sample paths behind the means and intervals.
-    #[arg(long, default_value_t = 2000)]
+    /// Number of sample paths behind the means and intervals (the default is
+    /// the number `run` averages its baseline over, so the two agree).
+    #[arg(long, default_value_t = magcast::engine::MEAN_PATHS)]
     paths: usize,
     /// Seed of the sample paths (same seed, same numbers, any thread count).
     #[arg(long, default_value_t = 42)]

@@ -270,23 +270,29 @@ impl<'a> PathSampler<'a> {
         let mut log_world = vec![f64::NAN; horizon.max(0) as usize];
         let mut grad = Vec::new();
         let mut cell = vec![0.0; n_series + 1];
-        if let Some(w) = self.layout.world {
-            let s = &panel.series[w];
-            let eval = Evaluator {
-                model: &s.model,
-                origin: panel.origin,
-                log_world: &[],
-            };
-            grad.resize(s.params.len(), 0.0);
-            for t in t0..horizon {
-                let noise: f64 = StandardNormal.sample(&mut rng);
-                let k = (t - t0) as usize;
-                let lm = self.guard(w, k, eval.log_mean(t, &thetas[w], &mut grad));
-                log_world[t as usize] = lm + s.sigma * noise;
-            }
-        }
+        let mut noise = vec![0.0; n_series];
         for k in 0..self.months {
             let t = t0 + k as i32;
+            // The month's noise comes from its own stream (seed, draw, month), so
+            // a month's values do not depend on how many months are drawn.
+            let mut month_rng = Pcg64Mcg::seed_from_u64(mix(
+                mix(self.seed, draw),
+                self.first.plus(k as i32).index() as u64,
+            ));
+            noise
+                .iter_mut()
+                .for_each(|z| *z = StandardNormal.sample(&mut month_rng));
+            if let Some(w) = self.layout.world {
+                let s = &panel.series[w];
+                let eval = Evaluator {
+                    model: &s.model,
+                    origin: panel.origin,
+                    log_world: &[],
+                };
+                grad.resize(s.params.len(), 0.0);
+                let lm = self.guard(w, k, eval.log_mean(t, &thetas[w], &mut grad));
+                log_world[t as usize] = lm + s.sigma * noise[w];
+            }
             for (i, s) in panel.series.iter().enumerate() {
                 let lm = if Some(i) == self.layout.world {
                     log_world[t as usize]
@@ -297,7 +303,6 @@ impl<'a> PathSampler<'a> {
                         log_world: &log_world,
                     };
                     grad.resize(s.params.len(), 0.0);
-                    let noise: f64 = StandardNormal.sample(&mut rng);
                     let raw = eval.log_mean(t, &thetas[i], &mut grad);
                     // Shares are guarded on their own part, apart from WORLD's.
                     let world_part = if self.shares[i] {
@@ -305,7 +310,7 @@ impl<'a> PathSampler<'a> {
                     } else {
                         0.0
                     };
-                    world_part + self.guard(i, k, raw - world_part) + s.sigma * noise
+                    world_part + self.guard(i, k, raw - world_part) + s.sigma * noise[i]
                 };
                 cell[i] = if lm.is_finite() { lm.exp() } else { 0.0 };
             }
