@@ -1,6 +1,7 @@
 //! The model variants a backtest compares: three benchmarks (`naive`,
 //! `seasonal-naive`, `drift`), each trend family fitted on its own through the
-//! panel machinery, and the automatic selection (`auto`).
+//! panel machinery, the automatic selection (`auto`) and the dynamic baseline
+//! (`dynamic`).
 //!
 //! Every variant returns, for each month after the origin, a point forecast,
 //! 80 % and 95 % interval bounds and sample draws (for CRPS):
@@ -32,7 +33,7 @@ use rand_pcg::Pcg64Mcg;
 use super::error::BacktestError;
 use super::metrics::{mean, quantile_sorted};
 use crate::data::{Importer, Month, Observations};
-use crate::forecast::{FitConfig, PathSampler, Pin, fit_panel};
+use crate::forecast::{BaselineKind, FitConfig, PathSampler, Pin, fit_panel};
 use crate::model::Family;
 
 /// One model variant.
@@ -48,6 +49,9 @@ pub enum Variant {
     Trend(Family),
     /// The automatic selection of the fit configuration.
     Auto,
+    /// The dynamic baseline: WORLD's structural model, importers as local-level
+    /// shares (docs/model.md §2.12).
+    Dynamic,
 }
 
 impl Variant {
@@ -62,6 +66,7 @@ impl Variant {
             Variant::Trend(Family::Logistic),
             Variant::Trend(Family::Gompertz),
             Variant::Auto,
+            Variant::Dynamic,
         ]
     }
 
@@ -78,6 +83,7 @@ impl Variant {
             "seasonal-naive" | "snaive" => return Ok(Variant::SeasonalNaive),
             "drift" => return Ok(Variant::Drift),
             "auto" => return Ok(Variant::Auto),
+            "dynamic" => return Ok(Variant::Dynamic),
             _ => {}
         }
         match name.parse::<Family>() {
@@ -85,7 +91,7 @@ impl Variant {
                 Err(BacktestError::UnknownModel {
                     name: name.to_string(),
                     known: "naive, seasonal-naive, drift, exponential, linear, poly:N, logistic, \
-                            gompertz, richards, auto"
+                            gompertz, richards, auto, dynamic"
                         .into(),
                 })
             }
@@ -110,6 +116,7 @@ impl fmt::Display for Variant {
             Variant::Drift => f.write_str("drift"),
             Variant::Trend(family) => write!(f, "{family}"),
             Variant::Auto => f.write_str("auto"),
+            Variant::Dynamic => f.write_str("dynamic"),
         }
     }
 }
@@ -158,6 +165,7 @@ pub(crate) fn forecast(
         }
         Variant::Trend(family) => {
             let mut config = config.clone();
+            config.baseline = BaselineKind::Trend;
             config.candidates = vec![family];
             config.pins = [(data.importer, Pin::Family(family))].into();
             panel_variant(&data.obs.only(&[data.importer]), data, &config, paths, seed)
@@ -165,6 +173,14 @@ pub(crate) fn forecast(
         Variant::Auto => {
             let keep = [Importer::World, data.importer];
             panel_variant(&data.obs.only(&keep), data, config, paths, seed)
+        }
+        Variant::Dynamic => {
+            let config = FitConfig {
+                baseline: BaselineKind::Dynamic,
+                ..config.clone()
+            };
+            let keep = [Importer::World, data.importer];
+            panel_variant(&data.obs.only(&keep), data, &config, paths, seed)
         }
     }
 }

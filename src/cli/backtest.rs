@@ -18,13 +18,14 @@ pub(crate) struct BacktestArgs {
     #[command(flatten)]
     config: ConfigArg,
     /// Variants to compare, comma-separated: naive, seasonal-naive, drift,
-    /// exponential, linear, logistic, gompertz (or poly:N, richards), auto.
+    /// exponential, linear, logistic, gompertz (or poly:N, richards), auto,
+    /// dynamic (the structural WORLD and local-level shares).
     #[arg(
         long = "models",
         id = "backtest_models",
         value_delimiter = ',',
         value_name = "M1,M2",
-        default_value = "naive,seasonal-naive,drift,exponential,linear,logistic,gompertz,auto"
+        default_value = "naive,seasonal-naive,drift,exponential,linear,logistic,gompertz,auto,dynamic"
     )]
     models: Vec<String>,
     /// Months forecast after each origin.

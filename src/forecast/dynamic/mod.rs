@@ -46,8 +46,9 @@ pub struct DynamicBaseline {
     pub world_observations: usize,
     /// The units and the series made of them.
     pub layout: UnitLayout,
-    /// The shares of the units.
-    pub shares: FittedShares,
+    /// The shares of the units (none when WORLD is the only series: ROW is
+    /// then all of it).
+    pub shares: Option<FittedShares>,
     /// Share observations used.
     pub share_observations: usize,
 }
@@ -118,15 +119,20 @@ pub fn fit_dynamic(
     let layout = UnitLayout::new(&modelled_importers(obs));
     let observations = facts::share_observations(obs, &layout, origin, last);
     let share_observations = observations.len();
-    let problem = ShareProblem::new(ShareProblemSpec {
-        units: layout.units.clone(),
-        reference: layout.reference(),
-        world: path,
-        observations,
-    })
-    .map_err(|e| no_model(Importer::RestOfWorld, format!("share model: {e}")))?;
-    let shares = fit_shares(&problem, &FitOptions::default())
+    let shares = if layout.units.len() < 2 {
+        None
+    } else {
+        let problem = ShareProblem::new(ShareProblemSpec {
+            units: layout.units.clone(),
+            reference: layout.reference(),
+            world: path,
+            observations,
+        })
         .map_err(|e| no_model(Importer::RestOfWorld, format!("share model: {e}")))?;
+        let fitted = fit_shares(&problem, &FitOptions::default())
+            .map_err(|e| no_model(Importer::RestOfWorld, format!("share model: {e}")))?;
+        Some(fitted)
+    };
     Ok(DynamicBaseline {
         origin,
         last_observed: last,
@@ -161,8 +167,10 @@ impl DynamicBaseline {
             .simulate_path(WORLD_KEY, seed, months + skip, draw);
         let world = &world[skip..];
         let shares = &mut shares[..months * u];
-        self.shares
-            .simulate_path(draw, seed ^ SHARES_STREAM, shares);
+        match &self.shares {
+            Some(fitted) => fitted.simulate_path(draw, seed ^ SHARES_STREAM, shares),
+            None => shares.fill(1.0),
+        }
         out[..months].copy_from_slice(world);
         for (i, s) in self.layout.series.iter().enumerate() {
             let row = &mut out[(i + 1) * months..(i + 2) * months];
