@@ -3,6 +3,9 @@
 //! run: an independent log-linear least-squares line per series, the least any
 //! trend fit must do.
 //!
+//! The bundled data's fit and forecast, with the trend and the dynamic
+//! baseline, are timed too.
+//!
 //! `cargo bench --bench panel`
 
 use std::hint::black_box;
@@ -10,7 +13,7 @@ use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use magcast::data::{self, Country, LoadOptions, Month, Observations};
-use magcast::forecast::{FitConfig, fit_panel, forecast_panel};
+use magcast::forecast::{BaselineKind, FitConfig, fit_panel, forecast_panel};
 
 const IMPORTERS: usize = 200;
 const MONTHS: i32 = 120;
@@ -86,6 +89,25 @@ fn bench(c: &mut Criterion) {
             black_box(forecast_panel(&fitted, until, &[80.0, 95.0], 1000, 1).expect("forecasts"))
         })
     });
+    group.finish();
+
+    // The bundled data, both baselines: fit and a 60-month forecast of 1000
+    // paths (issue 13's budget: under 1 s).
+    let bundled = data::bundled().expect("bundled data");
+    let mut group = c.benchmark_group("bundled_fit_and_forecast");
+    group.sample_size(10);
+    for kind in [BaselineKind::Trend, BaselineKind::Dynamic] {
+        let config = FitConfig {
+            baseline: kind,
+            ..FitConfig::bundled().expect("bundled config")
+        };
+        group.bench_function(format!("{kind:?}"), |b| {
+            b.iter(|| {
+                let p = fit_panel(black_box(&bundled), &config).expect("fits");
+                black_box(forecast_panel(&p, until, &[80.0, 95.0], 1000, 42).expect("forecasts"))
+            })
+        });
+    }
     group.finish();
 }
 

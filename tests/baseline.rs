@@ -164,3 +164,29 @@ fn each_importers_first_forecast_year_is_within_what_its_last_two_years_imply() 
     }
     assert!(checked >= 10, "only {checked} importers checked");
 }
+
+#[test]
+fn a_saved_dynamic_panel_forecasts_like_the_fitted_one() {
+    let p = panel(BaselineKind::Dynamic);
+    let json = serde_json::to_string(p).unwrap();
+    let back: FittedPanel = serde_json::from_str(&json).unwrap();
+    assert!(back.dynamic.is_some());
+    let a = forecast_panel(p, month(2027, 12), &[80.0], 100, 5).unwrap();
+    let b = forecast_panel(&back, month(2027, 12), &[80.0], 100, 5).unwrap();
+    assert_eq!(a.mean, b.mean);
+    assert_eq!(a.lower, b.lower);
+}
+
+#[test]
+fn the_fit_table_shows_the_dynamic_baseline_it_draws_from() {
+    let text = magcast::report::fit_table(panel(BaselineKind::Dynamic));
+    assert!(text.contains("Baseline: dynamic"), "{text}");
+    assert!(text.contains("WORLD: structural model"), "{text}");
+    assert!(text.contains("shock from 2025-04"), "{text}");
+    for unit in ["DEU", "EU27-other", "ROW"] {
+        assert!(text.lines().any(|l| l.starts_with(unit)), "{unit}: {text}");
+    }
+    assert!(text.contains("Trend models (candidates"), "{text}");
+    let trend = magcast::report::fit_table(panel(BaselineKind::Trend));
+    assert!(!trend.contains("Baseline: dynamic"));
+}

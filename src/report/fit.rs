@@ -10,6 +10,13 @@ pub fn fit_table(panel: &FittedPanel) -> String {
         "Baseline models fitted to {} (time origin {}, data to {})\n",
         panel.data_source, panel.origin, panel.last_observed
     );
+    if let Some(d) = &panel.dynamic {
+        out.push('\n');
+        out.push_str(&super::dynamic_table(d));
+        out.push_str(
+            "\nTrend models (candidates beside the dynamic baseline; its paths do not use them)\n",
+        );
+    }
     let mut summary = Table::new(&[
         ("importer", Align::Left),
         ("model", Align::Left),

@@ -194,6 +194,13 @@ fn provenance(h: &mut String, run: &RunResult, panel: &FittedPanel, obs: Option<
         escape_html(&panel.magcast_version),
     );
     h.push_str("</table>\n<h3>Fitted baseline models</h3>\n");
+    if panel.dynamic.is_some() {
+        h.push_str(
+            "<p>The baseline paths come from the dynamic baseline (a structural model for WORLD, \
+             local-level shares for the importers and ROW); the trend models below are the \
+             candidates beside it.</p>\n",
+        );
+    }
     let rows: Vec<Vec<String>> = panel
         .series
         .iter()

@@ -7,6 +7,7 @@ mod charts;
 mod compare;
 mod describe;
 mod describe_csv;
+mod dynamic;
 mod fit;
 mod forecast;
 mod html;
@@ -24,6 +25,7 @@ pub use compare::{
 };
 pub use describe::describe_table;
 pub use describe_csv::describe_csv;
+pub use dynamic::dynamic_table;
 pub use fit::{fit_table, residual_table};
 pub use forecast::{forecast_csv, forecast_json, forecast_table};
 pub use html::{escape_html, report_html};

@@ -67,6 +67,9 @@ struct DataProvenance<'a> {
     source: &'a str,
     models_origin: String,
     last_observed: String,
+    /// `trend` or `dynamic`: which model the baseline paths came from
+    /// (`models` lists the trend models either way).
+    baseline: &'static str,
     models: Vec<ModelLine>,
 }
 
@@ -106,6 +109,11 @@ pub fn scenarios_json(
             source: &panel.data_source,
             models_origin: panel.origin.to_string(),
             last_observed: panel.last_observed.to_string(),
+            baseline: if panel.dynamic.is_some() {
+                "dynamic"
+            } else {
+                "trend"
+            },
             models: panel
                 .series
                 .iter()
