@@ -270,3 +270,52 @@ fn bad_requests_exit_2_with_a_message() {
         assert!(err.contains(says), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn cross_validation_chooses_worlds_model_by_its_own_months() {
+    use magcast::backtest::{fit_selected, select_config};
+    use magcast::forecast::{BaselineKind, FitConfig, ModelSelection};
+    use magcast::model::Family;
+    let obs = bundled();
+    let config = FitConfig {
+        candidates: vec![Family::Exponential, Family::Linear],
+        selection: ModelSelection::Cv,
+        ..FitConfig::bundled().unwrap()
+    };
+    let (chosen, selection) = select_config(&obs, &config).unwrap();
+    let selection = selection.unwrap();
+    assert_eq!(selection.origins, 6);
+    let names: Vec<&str> = selection.scores.iter().map(|(m, _)| m.as_str()).collect();
+    assert_eq!(names, ["exponential", "linear", "dynamic"]);
+    // The chosen one has the lowest MASE of those that forecast at every origin.
+    let best = selection
+        .scores
+        .iter()
+        .filter_map(|(m, s)| s.map(|s| (m.clone(), s)))
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .unwrap();
+    assert_eq!(selection.chosen, best.0);
+    match selection.chosen.as_str() {
+        "dynamic" => assert_eq!(chosen.baseline, BaselineKind::Dynamic),
+        family => {
+            assert_eq!(chosen.baseline, BaselineKind::Trend);
+            assert_eq!(
+                chosen.pins.get(&magcast::data::Importer::World),
+                Some(&magcast::forecast::Pin::Family(family.parse().unwrap()))
+            );
+        }
+    }
+    let panel = fit_selected(&obs, &config).unwrap();
+    assert!(
+        panel
+            .selection
+            .unwrap()
+            .contains("rolling-origin cross-validation")
+    );
+
+    // Too few single months: the AICc rule, said so.
+    let short = obs.until(Month::new(2024, 6).unwrap());
+    let (same, selection) = select_config(&short, &config).unwrap();
+    assert_eq!(same, config);
+    assert!(selection.unwrap().describe().starts_with("chosen by AICc"));
+}

@@ -11,11 +11,13 @@ mod error;
 mod leaderboard;
 pub mod metrics;
 mod rolling;
+mod select;
 mod variants;
 
 pub use error::BacktestError;
 pub use leaderboard::{LeaderboardRow, leaderboard};
 pub use rolling::{DetailRow, Failure};
+pub use select::{Selection, fit_selected, select_config};
 pub use variants::Variant;
 
 use serde::Serialize;

@@ -49,7 +49,7 @@ impl ConfigArg {
 pub(crate) fn fit(args: FitArgs) -> anyhow::Result<ExitStatus> {
     let obs = args.data.load()?;
     let config = args.config.load()?;
-    let panel = forecast::fit_panel(&obs, &config)?;
+    let panel = magcast::backtest::fit_selected(&obs, &config)?;
     if let Some(path) = &args.out {
         let json = serde_json::to_string_pretty(&panel)? + "\n";
         report::write_atomic(path, json.as_bytes())?;

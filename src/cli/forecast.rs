@@ -56,7 +56,7 @@ enum ForecastFormat {
 pub(crate) fn forecast(args: ForecastArgs) -> anyhow::Result<ExitStatus> {
     let panel = match &args.models.path {
         Some(path) => read_models(path)?,
-        None => forecast::fit_panel(&args.data.load()?, &args.config.load()?)?,
+        None => magcast::backtest::fit_selected(&args.data.load()?, &args.config.load()?)?,
     };
     let fc = forecast::forecast_panel(&panel, args.until, &args.level, args.paths, args.seed)?;
     match args.format {

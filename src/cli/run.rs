@@ -77,7 +77,7 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitStatus> {
         None => {
             let obs = args.data.load()?;
             let scenarios = load_scenarios(&args.inputs, last_observed(&obs)?)?;
-            let panel = forecast::fit_panel(&obs, &args.config.load()?)?;
+            let panel = magcast::backtest::fit_selected(&obs, &args.config.load()?)?;
             (panel, scenarios, Some(obs))
         }
     };

@@ -43,6 +43,22 @@ pub struct FitConfigSpec {
     /// `trend` (the default: deterministic trends and trending shares) or
     /// `dynamic` (WORLD's level and every share follow the latest data).
     pub baseline: Option<BaselineKind>,
+    /// `aicc` (the default: WORLD's family by AICc, the baseline as
+    /// configured) or `cv` (WORLD's model, a trend family or the dynamic
+    /// baseline, by rolling-origin cross-validation on its own months).
+    pub selection: Option<ModelSelection>,
+}
+
+/// How WORLD's model is chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ModelSelection {
+    /// The lowest AICc among the candidate families (and `baseline` as given).
+    #[default]
+    Aicc,
+    /// The lowest rolling-origin MASE among the families and the dynamic
+    /// baseline (`magcast::backtest::select_config`).
+    Cv,
 }
 
 /// Which model the baseline's sample paths come from.
@@ -116,6 +132,8 @@ pub struct FitConfig {
     pub share_trend_damping_years: f64,
     /// Which model the sample paths come from.
     pub baseline: BaselineKind,
+    /// How WORLD's model is chosen.
+    pub selection: ModelSelection,
 }
 
 impl Default for FitConfig {
@@ -141,6 +159,7 @@ impl Default for FitConfig {
             share_trend_prior_sd: 0.1,
             share_trend_damping_years: 2.0,
             baseline: BaselineKind::Trend,
+            selection: ModelSelection::Aicc,
         }
     }
 }
@@ -288,6 +307,7 @@ impl FitConfigSpec {
             share_trend_prior_sd: sd,
             share_trend_damping_years: damping,
             baseline: self.baseline.unwrap_or_default(),
+            selection: self.selection.unwrap_or_default(),
         })
     }
 }

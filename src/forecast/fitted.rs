@@ -88,6 +88,9 @@ pub struct FittedPanel {
     /// paths then come from it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dynamic: Option<super::dynamic::DynamicBaseline>,
+    /// How WORLD's model was chosen, where it was by cross-validation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub selection: Option<String>,
 }
 
 impl FittedPanel {

@@ -18,7 +18,7 @@ mod series;
 
 pub use config::{
     BUNDLED_FIT_CONFIG, BUNDLED_FIT_CONFIG_NAME, BaselineKind, FitConfig, FitConfigSpec,
-    Intervention, InterventionSpec, Pin, Seasonality,
+    Intervention, InterventionSpec, ModelSelection, Pin, Seasonality,
 };
 pub use curve::{InterventionTerms, SeriesModel};
 pub use dynamic::{DynamicBaseline, SeriesUnits, UnitLayout, fit_dynamic};

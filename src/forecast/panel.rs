@@ -86,6 +86,7 @@ pub fn fit_panel(obs: &Observations, config: &FitConfig) -> Result<FittedPanel, 
         interventions: config.interventions.clone(),
         series,
         dynamic,
+        selection: None,
     })
 }
 

@@ -10,6 +10,9 @@ pub fn fit_table(panel: &FittedPanel) -> String {
         "Baseline models fitted to {} (time origin {}, data to {})\n",
         panel.data_source, panel.origin, panel.last_observed
     );
+    if let Some(how) = &panel.selection {
+        out.push_str(&format!("WORLD's model: {how}\n"));
+    }
     if let Some(d) = &panel.dynamic {
         out.push('\n');
         out.push_str(&super::dynamic_table(d));
