@@ -19,6 +19,7 @@ pub(crate) fn plain_config(phi: f64, noise: NoiseScale, scale: Option<f64>) -> V
         seasonality: Seasonality::Flat,
         lunar_new_year: false,
         shock_onsets: vec![],
+        shock_peak: 0,
         damping: Damping::Fixed(phi),
         noise,
         initial: Initial::Diffuse,

@@ -4,12 +4,14 @@
 //! its own.
 //!
 //! 1. WORLD: [`StructuralModel`] (local level, damped trend, seasonal factors,
-//!    Lunar New Year, decaying shocks from the configured onsets) fitted by the
-//!    Kalman filter to WORLD's spans, ranges and bounds.
+//!    Lunar New Year, shocks from the configured onsets that rise to a peak
+//!    month chosen by AIC and then decay) fitted by the Kalman filter to
+//!    WORLD's spans, ranges and bounds.
 //! 2. Shares: the disjoint units of [`UnitLayout`] (modelled countries, the
 //!    unnamed rest of each group, ROW) follow a multinomial logit with local
 //!    levels ([`FittedShares`]), fitted to every importer's levels, ranges,
-//!    growth ratios and published shares against WORLD's smoothed path.
+//!    growth ratios and published shares against WORLD's smoothed path; facts
+//!    over months WORLD's shock disturbed are widened by its depth there.
 //! 3. Paths: path d multiplies WORLD's path d by the shares' path d, so groups
 //!    hold their members, ROW is positive, and the series add up to WORLD in
 //!    every path and month without clipping. Each month's draws depend on the
@@ -24,7 +26,9 @@ use super::config::FitConfig;
 use super::error::ForecastError;
 use crate::data::{Importer, Month, Observations};
 use crate::model::shares::{FitOptions, FittedShares, ShareProblem, ShareProblemSpec, fit_shares};
-use crate::model::structural::{SpanSeries, StructuralConfig, StructuralModel};
+use crate::model::structural::{
+    SpanSeries, StructuralConfig, StructuralError, StructuralModel, ValidSeries,
+};
 
 pub use units::{SeriesUnits, UnitLayout};
 
@@ -99,13 +103,7 @@ pub fn fit_dynamic(
         .filter_map(|i| usize::try_from(i.span.start().months_since(origin)).ok())
         .filter(|&t| t < series.months())
         .collect();
-    let structural = StructuralConfig {
-        shock_onsets: onsets,
-        ..StructuralConfig::default()
-    }
-    .check()
-    .map_err(|e| no_model(Importer::World, e.to_string()))?;
-    let world = StructuralModel::fit(&series, &structural)
+    let world = fit_world(&series, &onsets)
         .map_err(|e| no_model(Importer::World, format!("structural model: {e}")))?;
     // 2. Shares, against WORLD's smoothed path (forecast means past its data).
     let months = (last.months_since(origin) + 1) as usize;
@@ -117,7 +115,9 @@ pub fn fit_dynamic(
     path.truncate(months);
     path.iter_mut().for_each(|w| *w = w.max(1e-6));
     let layout = UnitLayout::new(&modelled_importers(obs));
-    let observations = facts::share_observations(obs, &layout, origin, last);
+    let effect = shock_effects(&world, months);
+    let observations =
+        facts::share_observations(obs, &layout, (origin, last), facts::Disturbance(&effect));
     let share_observations = observations.len();
     let shares = if layout.units.len() < 2 {
         None
@@ -142,6 +142,64 @@ pub fn fit_dynamic(
         shares,
         share_observations,
     })
+}
+
+/// Latest peak, in months after a shock's onset, that WORLD's model tries.
+const MAX_SHOCK_PEAK: usize = 2;
+
+/// WORLD's structural model. The shocks' peak month (0 to [`MAX_SHOCK_PEAK`]
+/// months after the onset, the same for every shock) is chosen by AIC among
+/// the peaks followed by at least one month of data, so the decay is always
+/// estimated from months after the deepest one, never from the window's
+/// configured end. The chosen peak is refitted from a second start (small
+/// level variance, a shock halving in a month) and the better fit kept: the
+/// likelihood has local optima where the level, not the shock, takes the dip.
+fn fit_world(series: &ValidSeries, onsets: &[usize]) -> Result<StructuralModel, StructuralError> {
+    let latest = onsets.iter().max().copied();
+    let last_peak = match latest {
+        Some(t0) => MAX_SHOCK_PEAK.min(series.months().saturating_sub(t0 + 2)),
+        None => 0,
+    };
+    let config = |peak: usize| {
+        StructuralConfig {
+            shock_onsets: onsets.to_vec(),
+            shock_peak: peak,
+            ..StructuralConfig::default()
+        }
+        .check()
+    };
+    let mut best: Option<(StructuralModel, usize)> = None;
+    for peak in 0..=last_peak {
+        let model = StructuralModel::fit(series, &config(peak)?)?;
+        if best.as_ref().is_none_or(|(b, _)| model.aic() < b.aic()) {
+            best = Some((model, peak));
+        }
+    }
+    let (model, peak) = best.expect("peak 0 is always tried");
+    let mut start = model.hyperparameters().clone();
+    start.var_irregular = start.var_irregular.max(1e-3);
+    start.var_level = 1e-4;
+    start.shocks.iter_mut().for_each(|s| s.decay = 0.5);
+    match StructuralModel::fit_from(series, &config(peak)?, &start) {
+        Ok(other) if other.loglik() > model.loglik() => Ok(other),
+        _ => Ok(model),
+    }
+}
+
+/// WORLD's estimated shock effect (share of the flow removed by all shocks
+/// together) in each of the first `months` months.
+fn shock_effects(world: &StructuralModel, months: usize) -> Vec<f64> {
+    let shocks = &world.hyperparameters().shocks;
+    (0..months)
+        .map(|t| {
+            let kept: f64 = shocks
+                .iter()
+                .filter(|s| t >= s.onset)
+                .map(|s| 1.0 - s.effect(t - s.onset))
+                .product();
+            1.0 - kept
+        })
+        .collect()
 }
 
 impl DynamicBaseline {

@@ -50,6 +50,24 @@ impl StructuralModel {
         Ok(model)
     }
 
+    /// Estimate by maximum likelihood from the starting hyperparameters
+    /// `start` instead of the built-in start (for a search from several
+    /// starts: keep the fit with the highest likelihood).
+    pub fn fit_from(
+        series: &ValidSeries,
+        config: &ValidConfig,
+        start: &Hyperparameters,
+    ) -> Result<Self> {
+        check_hyperparameters(start)?;
+        let problem = Problem::new(series, config);
+        let layout = Layout::new(config.get());
+        let (hyper, convergence) = fit::estimate(&problem, start)?;
+        let mut model = Self::from_problem(&problem, hyper)?;
+        model.parameters = layout.len();
+        model.convergence = Some(convergence);
+        Ok(model)
+    }
+
     /// Filter with hyperparameters given (nothing estimated). The seasonal
     /// factors are used as given, without rescaling.
     pub fn with_hyperparameters(
@@ -177,9 +195,10 @@ fn check_hyperparameters(h: &Hyperparameters) -> Result<()> {
         ));
     }
     for s in &h.shocks {
-        if !(s.depth < 1.0 && s.depth > -1.0 && s.decay >= 0.0 && s.decay < 1.0) {
+        let rise_ok = s.peak == 0 || (s.rise >= 0.0 && s.rise <= 1.0);
+        if !(s.depth < 1.0 && s.depth > -1.0 && s.decay >= 0.0 && s.decay < 1.0 && rise_ok) {
             problems.push(format!(
-                "shock at month {}: depth or decay out of range",
+                "shock at month {}: depth, decay or rise out of range",
                 s.onset
             ));
         }

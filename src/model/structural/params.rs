@@ -78,6 +78,12 @@ pub struct StructuralConfig {
     /// Months (from the origin) at which a shock started; depth and decay are
     /// estimated, the end is never given.
     pub shock_onsets: Vec<usize>,
+    /// Months from each shock's onset to its deepest month (0: deepest at the
+    /// onset). Before the peak the effect builds up geometrically at an
+    /// estimated rate, so a shock that began part-way through a month and
+    /// deepened the next is not forced to look deepest at its onset.
+    #[serde(default)]
+    pub shock_peak: usize,
     /// Damping factor: fixed or estimated.
     pub damping: Damping,
     /// Additive or relative noise.
@@ -96,6 +102,7 @@ impl Default for StructuralConfig {
             seasonality: Seasonality::Estimated,
             lunar_new_year: true,
             shock_onsets: Vec::new(),
+            shock_peak: 0,
             damping: Damping::Estimated,
             noise: NoiseScale::Proportional,
             initial: Initial::Diffuse,
@@ -175,16 +182,36 @@ impl ValidConfig {
     }
 }
 
-/// A decaying level effect: the flow is multiplied by `1 − depth·decay^(t−onset)`
-/// from the onset month on.
+/// A level effect that builds up to its peak and then decays: from the onset
+/// month on the flow is multiplied by `1 − d_k`, k months after the onset, with
+/// `d_k = depth·rise^(peak−k)` before the peak and `depth·decay^(k−peak)` from
+/// it on (with `peak = 0`, `1 − depth·decay^(t−onset)`).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Shock {
     /// Month (from the origin) at which the shock started.
     pub onset: usize,
-    /// Fraction of the flow lost in the onset month (negative for a surge).
+    /// Fraction of the flow lost in the peak month (negative for a surge).
     pub depth: f64,
     /// Share of the effect left one month later.
     pub decay: f64,
+    /// Months from the onset to the peak.
+    #[serde(default)]
+    pub peak: usize,
+    /// Share of the effect reached one month before the peak (unused when the
+    /// peak is the onset month).
+    #[serde(default)]
+    pub rise: f64,
+}
+
+impl Shock {
+    /// The share of the flow removed `k` months after the onset.
+    pub fn effect(&self, k: usize) -> f64 {
+        if k < self.peak {
+            self.depth * self.rise.powi((self.peak - k) as i32)
+        } else {
+            self.depth * self.decay.powi((k - self.peak) as i32)
+        }
+    }
 }
 
 /// The model's hyperparameters. Variances are in scaled units squared
@@ -219,7 +246,7 @@ impl Hyperparameters {
             .shocks
             .iter()
             .filter(|s| t >= s.onset)
-            .map(|s| 1.0 - s.depth * s.decay.powi((t - s.onset) as i32))
+            .map(|s| 1.0 - s.effect(t - s.onset))
             .product();
         seasonal * holiday * shock
     }
@@ -246,6 +273,7 @@ pub(crate) struct Layout {
     phi: Option<f64>,
     holiday: bool,
     onsets: Vec<usize>,
+    peak: usize,
 }
 
 /// Unconstrained log-variances beyond these bounds are penalised.
@@ -267,6 +295,7 @@ impl Layout {
             phi,
             holiday: config.lunar_new_year,
             onsets: config.shock_onsets.clone(),
+            peak: config.shock_peak,
         }
     }
 
@@ -275,7 +304,7 @@ impl Layout {
         3 + usize::from(self.phi.is_none())
             + if self.seasonal.is_none() { 11 } else { 0 }
             + usize::from(self.holiday)
-            + 2 * self.onsets.len()
+            + (2 + usize::from(self.peak > 0)) * self.onsets.len()
     }
 
     /// Hyperparameters from the unconstrained vector.
@@ -303,6 +332,8 @@ impl Layout {
                 onset,
                 depth: MAX_DEPTH * next().tanh(),
                 decay: dlo + (dhi - dlo) * sigmoid(next()),
+                peak: self.peak,
+                rise: if self.peak > 0 { sigmoid(next()) } else { 0.0 },
             })
             .collect();
         Hyperparameters {
@@ -336,13 +367,17 @@ impl Layout {
             theta.push(logit(
                 ((s.decay - dlo) / (dhi - dlo)).clamp(1e-6, 1.0 - 1e-6),
             ));
+            if self.peak > 0 {
+                theta.push(logit(s.rise.clamp(1e-6, 1.0 - 1e-6)));
+            }
         }
         theta
     }
 
     /// Starting hyperparameters: 10 % irregular, slow level and trend changes,
     /// φ = 0.9, the given seasonal start, no holiday effect, a 30 % shock
-    /// halving in about three months.
+    /// halving in about three months (reaching half its depth a month before
+    /// a later peak).
     pub(crate) fn start(&self, seasonal_start: [f64; 12]) -> Hyperparameters {
         Hyperparameters {
             var_irregular: 0.01,
@@ -358,6 +393,8 @@ impl Layout {
                     onset,
                     depth: 0.3,
                     decay: 0.8,
+                    peak: self.peak,
+                    rise: if self.peak > 0 { 0.5 } else { 0.0 },
                 })
                 .collect(),
         }
@@ -389,6 +426,8 @@ mod tests {
                 onset: 5,
                 depth: 0.4,
                 decay: 0.7,
+                peak: 0,
+                rise: 0.0,
             }],
         };
         let theta = layout.encode(&h);
@@ -411,6 +450,8 @@ mod tests {
                 onset: 3,
                 depth: 0.5,
                 decay: 0.5,
+                peak: 0,
+                rise: 0.0,
             }],
             ..Layout::new(&StructuralConfig::default()).start([1.0; 12])
         };
@@ -420,6 +461,48 @@ mod tests {
         assert!(
             c.iter().zip(expected).all(|(a, b)| (a - b).abs() < 1e-12),
             "{c:?}"
+        );
+    }
+
+    #[test]
+    fn shock_rises_to_its_peak_then_decays() {
+        let h = Hyperparameters {
+            shocks: vec![Shock {
+                onset: 3,
+                depth: 0.8,
+                decay: 0.5,
+                peak: 2,
+                rise: 0.5,
+            }],
+            ..Layout::new(&StructuralConfig::default()).start([1.0; 12])
+        };
+        let origin = Month::new(2010, 3).unwrap();
+        let c: Vec<f64> = (2..8).map(|t| h.coefficient(origin, t)).collect();
+        // Effects 0, 0.2, 0.4, 0.8, 0.4, 0.2.
+        let expected = [1.0, 0.8, 0.6, 0.2, 0.6, 0.8];
+        assert!(
+            c.iter().zip(expected).all(|(a, b)| (a - b).abs() < 1e-12),
+            "{c:?}"
+        );
+    }
+
+    #[test]
+    fn a_later_peak_adds_the_rise_to_the_layout() {
+        let config = StructuralConfig {
+            shock_onsets: vec![5, 40],
+            shock_peak: 1,
+            ..StructuralConfig::default()
+        };
+        let layout = Layout::new(&config);
+        let h = layout.start([1.0; 12]);
+        let theta = layout.encode(&h);
+        assert_eq!(theta.len(), layout.len());
+        assert_eq!(layout.len(), 3 + 1 + 11 + 1 + 2 * 3);
+        let back = layout.decode(&theta);
+        assert!(
+            back.shocks
+                .iter()
+                .all(|s| s.peak == 1 && (s.rise - 0.5).abs() < 1e-12)
         );
     }
 }
