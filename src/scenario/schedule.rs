@@ -77,8 +77,7 @@ impl Scenario {
                     l.steps
                         .iter()
                         .filter(|s| in_force(s.from, s.to, m))
-                        .map(|s| s.rate.central())
-                        .sum()
+                        .fold(0.0, |sum, s| sum + s.rate.central())
                 })
                 .collect();
             // Plain steps dated in the past take effect in the first month.
@@ -86,11 +85,12 @@ impl Scenario {
                 .iter()
                 .rfind(|c| m >= first && in_force(c.from, c.to, m))
                 .map_or(reference, |c| c.rate.central());
+            let total = rates.iter().fold(plain, |sum, r| sum + r);
             ScheduleRow {
                 from: m,
-                total: plain + rates.iter().sum::<f64>(),
-                layers: rates,
-                changes: plain,
+                total: tidy(total),
+                layers: rates.into_iter().map(tidy).collect(),
+                changes: tidy(plain),
             }
         };
         let mut months: Vec<Month> = layers
@@ -109,4 +109,9 @@ impl Scenario {
             rows: std::iter::once(last_data).chain(months).map(row).collect(),
         }
     }
+}
+
+/// Rounds a rate to 12 decimals, so sums such as 0.021 + 0.1 + 0.1 read 0.221.
+fn tidy(rate: f64) -> f64 {
+    (rate * 1e12).round() / 1e12
 }
