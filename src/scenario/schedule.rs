@@ -96,7 +96,12 @@ impl Scenario {
         let mut months: Vec<Month> = layers
             .iter()
             .flat_map(|l| l.steps.iter().map(|s| (s.from, s.to)))
-            .chain(changes.iter().map(|c| (c.from.max(first), c.to)))
+            .chain(
+                changes
+                    .iter()
+                    .filter(|c| c.to.is_none_or(|t| t >= first))
+                    .map(|c| (c.from.max(first), c.to)),
+            )
             .flat_map(|(from, to)| [Some(from), to.map(|t| t.plus(1))])
             .flatten()
             .filter(|m| *m >= first && *m <= self.horizon)

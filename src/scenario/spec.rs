@@ -152,7 +152,8 @@ pub struct PriceSpec {
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TariffsSpec {
-    /// Importer → ad-valorem rate in force at the end of history (default 0).
+    /// Importer → ad-valorem rate in force at the end of history outside the layers (default 0);
+    /// layers in force in the last data month add to it.
     pub reference: Option<BTreeMap<String, ParamSpec>>,
     /// Step changes: from `from` (to `to`) on, `importer`'s rate outside the layers is `rate`.
     pub changes: Option<Vec<TariffChangeSpec>>,

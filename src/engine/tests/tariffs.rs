@@ -145,3 +145,18 @@ fn the_reported_schedule_is_the_rate_the_engine_applies() {
     close(r[1], 0.471);
     close(r[7], 0.271);
 }
+
+/// A plain step that ended in the data has no effect and no row of its own.
+#[test]
+fn a_plain_step_that_ended_in_the_data_is_ignored() {
+    let c = Case::run(&format!(
+        "{HEAD}tariffs: {{reference: {{USA: 0.2}}, changes: [{{importer: USA, rate: 0.5, from: 2025-03, to: 2025-09}}]}}\n"
+    ));
+    for (t, rate) in rates(&c, "USA").into_iter().enumerate() {
+        close(c.imports("USA", t), 100.0);
+        close(rate, 0.2);
+    }
+    let s = &c.scenario.tariff_schedules(Month::new(2026, 1).unwrap())[0];
+    assert_eq!(s.rows.len(), 1);
+    close(s.rows[0].total, 0.2);
+}
