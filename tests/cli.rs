@@ -382,6 +382,38 @@ fn run_writes_projections_and_provenance_identically_for_any_thread_count() {
     assert_eq!(json["seed"], 42);
     assert_eq!(json["scenarios"].as_array().unwrap().len(), 7);
     assert_eq!(json["data"]["last_observed"], "2025-12");
+    // The layers and the total per step of current-policy's US duty.
+    let current = json["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["name"] == "current-policy")
+        .unwrap();
+    let usa = &current["tariffs"][0];
+    assert_eq!(usa["importer"], "USA");
+    assert_eq!(usa["authorities"][3], "section-301");
+    let totals: Vec<(String, f64)> = usa["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["from"].as_str().unwrap().to_string(),
+                r["total"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        totals,
+        [
+            ("2025-12", 0.221),
+            ("2026-01", 0.471),
+            ("2026-03", 0.421),
+            ("2026-08", 0.271)
+        ]
+        .map(|(m, r)| (m.to_string(), r))
+    );
+    assert_eq!(usa["rows"][2]["layers"][4], 0.15);
 }
 
 #[test]

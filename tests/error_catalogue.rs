@@ -328,6 +328,36 @@ fn scenario_entries() -> Vec<Entry> {
             "sweep:\n  assumptions.elasticity: [1,2,3,4,5,6,7,8,9,10]\n  assumptions.pass_through: [0,0,0,0,0,0,0,0,0,0]\n  assumptions.adjustment_months: [1,2,3,4,5,6,7,8,9,10]\n  assumptions.price.usd_per_t: [1,2,3,4,5,6,7,8,9,10]\n  assumptions.price.annual_change: [0,0,0,0,0,0,0,0,0,0,0]\n",
             "`sweep`: the sweep makes more than 100000 variants",
         ),
+        bad(
+            "scenario: tariff change `to` before `from`",
+            "tariffs:\n  changes:\n    - {importer: USA, rate: 0.3, from: 2027-01, to: 2026-06}\n",
+            "s.yaml:3:53: `tariffs.changes[0].to`: `to` (2026-06) is before `from` (2027-01)",
+        ),
+        bad(
+            "scenario: layer step `to` before `from`",
+            "tariffs:\n  layers:\n    - authority: section-122\n      importer: USA\n      source: GHY 2026-02-21\n      steps: [{rate: 0.15, from: 2026-03, to: 2026-01}]\n",
+            "s.yaml:6:47: `tariffs.layers[0].steps[0].to`: `to` (2026-01) is before `from` (2026-03)",
+        ),
+        bad(
+            "scenario: overlapping steps in one layer",
+            "tariffs:\n  layers:\n    - authority: ieepa\n      importer: USA\n      source: Mondaq 2025-11-10\n      steps:\n        - {rate: 0.2, from: 2025-03, to: 2026-02}\n        - {rate: 0.1, from: 2025-11}\n",
+            "s.yaml:8:29: `tariffs.layers[0].steps[1].from`: this step (2025-11) overlaps step [0] of the same layer (2025-03 to 2026-02)",
+        ),
+        bad(
+            "scenario: negative layer rate",
+            "tariffs:\n  layers:\n    - {authority: section-301, importer: USA, source: USTR 2024-09-13, steps: [{rate: -0.25, from: 2026-01}]}\n",
+            "`tariffs.layers[0].steps[0].rate`: the value -0.25 is not at least 0",
+        ),
+        bad(
+            "scenario: unknown layer importer",
+            "tariffs:\n  layers:\n    - {authority: section-301, importer: XYZ, source: USTR, steps: [{rate: 0.25, from: 2026-01}]}\n",
+            "s.yaml:3:42: `tariffs.layers[0].importer`: `XYZ`",
+        ),
+        bad(
+            "scenario: two layers of one authority",
+            "tariffs:\n  layers:\n    - {authority: ieepa, importer: USA, source: a, steps: [{rate: 0.1, from: 2026-01}]}\n    - {authority: ieepa, importer: USA, source: b, steps: [{rate: 0.1, from: 2026-01}]}\n",
+            "s.yaml:4:19: `tariffs.layers[1].authority`: USA has two layers called `ieepa`",
+        ),
         entry(
             "scenario: missing file",
             &[],

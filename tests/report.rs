@@ -157,6 +157,23 @@ fn report_is_well_formed_self_contained_and_complete() {
             s.name
         );
     }
+    // current-policy's US duty layers and their total per step.
+    let layers = html
+        .split("<table class=\"tariffs\">")
+        .nth(1)
+        .and_then(|t| t.split("</table>").next())
+        .unwrap_or_default();
+    for text in [
+        "<th class=\"n\">section-301</th>",
+        "<th class=\"n\">section-122</th>",
+        "<td>2025-12 (data end)</td>",
+        "<td class=\"n\">22.1 %</td></tr>",
+        "<td>2026-03</td>",
+        "<td class=\"n\">42.1 %</td></tr>",
+        "<td class=\"n\">27.1 %</td></tr>",
+    ] {
+        assert!(layers.contains(text), "{text} not in {layers}");
+    }
     assert_eq!(tags.iter().filter(|t| *t == "svg").count(), charts.len());
     for c in &charts {
         assert!(html.contains(&format!(

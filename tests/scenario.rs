@@ -128,6 +128,50 @@ fn refused(files: &[(&str, &str)], expected: &[&str]) {
     }
 }
 
+/// Every bad tariff form of one file in one report: `to` before `from` on a
+/// change and on a layer step, overlapping layer steps, a negative rate, an
+/// unknown code, a layer without steps.
+#[test]
+fn bad_tariff_layers_and_ends_are_all_located_at_once() {
+    let yaml = "\
+tariffs:
+  changes:
+    - {importer: USA, rate: 0.3, from: 2027-01, to: 2026-06}
+  layers:
+    - authority: ieepa
+      importer: USA
+      source: Mondaq
+      steps:
+        - {rate: 0.2, from: 2025-03}
+        - {rate: 0.1, from: 2025-11, to: 2025-10}
+        - {rate: 0.1, from: 2026-06, to: 2026-12}
+        - {rate: -0.1, from: 2026-09}
+    - {authority: section-232, importer: GER, source: none, steps: []}
+";
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "a.yaml", yaml);
+    let ScenarioError(problems) = load(&[path]).expect_err("should be refused");
+    let got: Vec<String> = problems
+        .iter()
+        .map(|p| format!("{}:{} {} {}", p.line, p.column, p.key, p.message))
+        .collect();
+    let want = [
+        "3:53 tariffs.changes[0].to `to` (2026-06) is before `from` (2027-01)",
+        "10:42 tariffs.layers[0].steps[1].to `to` (2025-10) is before `from` (2025-11)",
+        "12:18 tariffs.layers[0].steps[3].rate the value -0.1 is not at least 0",
+        "12:30 tariffs.layers[0].steps[3].from this step (2026-09) overlaps step [2] of the same layer (2026-06 to 2026-12)",
+        "13:42 tariffs.layers[1].importer `GER`",
+        "13:68 tariffs.layers[1].steps list at least one step",
+    ];
+    assert_eq!(got.len(), want.len(), "{got:#?}");
+    for w in want {
+        assert!(
+            got.iter().any(|g| g.starts_with(w)),
+            "{w:?} not in {got:#?}"
+        );
+    }
+}
+
 #[test]
 fn every_class_of_bad_file_is_located() {
     refused(
@@ -227,11 +271,35 @@ fn bundled_scenarios_are_valid_and_documented() {
         );
     }
     let current = s.iter().find(|s| s.name == "current-policy").unwrap();
-    assert!(
-        current
-            .tariff_changes
-            .iter()
-            .any(|c| (c.rate.central() - 0.471).abs() < 1e-9)
+    // The US duty as layers with their sources, adding up to the §3.1 totals.
+    assert!(current.tariff_layers.iter().all(|l| !l.source.is_empty()));
+    let first = magcast::data::Month::new(2026, 1).unwrap();
+    let usa = &current.tariff_schedules(first)[0];
+    assert_eq!(
+        usa.authorities,
+        [
+            "mfn",
+            "ieepa-fentanyl",
+            "ieepa-reciprocal",
+            "section-301",
+            "section-122"
+        ]
+    );
+    let totals: Vec<(String, f64)> = usa
+        .rows
+        .iter()
+        .map(|r| (r.from.to_string(), (r.total * 1000.0).round() / 1000.0))
+        .collect();
+    let want = [
+        ("2025-12", 0.221),
+        ("2026-01", 0.471),
+        ("2026-03", 0.421),
+        ("2026-08", 0.271),
+    ];
+    assert_eq!(
+        totals,
+        want.map(|(m, r)| (m.to_string(), r)).to_vec(),
+        "current-policy's US duty"
     );
     assert!(!current.capacity.is_empty());
 }

@@ -28,7 +28,7 @@ pub(crate) struct DrawResult {
     output: Vec<f64>,
     demand: Vec<f64>,
     tariff_factor: Vec<f64>,
-    rate: Vec<f64>,
+    pub(crate) rate: Vec<f64>,
     supply: Vec<f64>,
     control: Vec<f64>,
 }
@@ -139,7 +139,8 @@ pub(crate) fn simulate(prep: &Prepared, base: &[f64], p: &[f64], out: &mut DrawR
         }
     }
 
-    // 2. Tariffs: the reference rate until a step, λ restarting at each step.
+    // 2. Tariffs: the reference rate until a step; λ restarts in every month a
+    // step starts or ends, and P is measured against the reference rate τ̄.
     let mut reference = vec![0.0; n];
     for &(u, k) in &prep.reference {
         reference[u] = p[k];
@@ -147,32 +148,18 @@ pub(crate) fn simulate(prep: &Prepared, base: &[f64], p: &[f64], out: &mut DrawR
     // λ after m months is 1 − q^m with q = e^(−1/A), advanced by one multiply a
     // month; the price ratio's logarithm changes only at a step.
     let q = if adj > 0.0 { (-1.0 / adj).exp() } else { 0.0 };
-    for &u in &prep.taxed {
-        let tau_ref = reference[u];
-        let mut rate = tau_ref;
+    for schedule in &prep.tariffs {
+        let u = schedule.unit;
+        let tau_ref = schedule.reference_total(p, reference[u]);
         let mut log_ratio = 0.0;
         let mut decay = 1.0;
         let mut stepped = false;
-        let mut steps = prep
-            .changes
-            .iter()
-            .filter(|c| c.units.contains(&u))
-            .peekable();
         for t in 0..months {
-            let mut new_step = false;
-            while let Some(step) = steps.peek() {
-                if step.from <= t as i64 {
-                    rate = p[step.rate];
-                    new_step = step.from == t as i64 || !stepped;
-                    stepped = true;
-                    steps.next();
-                } else {
-                    break;
-                }
-            }
-            if new_step {
+            let rate = schedule.rate(p, reference[u], t as i64);
+            if schedule.events[t] {
                 log_ratio = ((1.0 + rho * rate) / (1.0 + rho * tau_ref)).ln();
                 decay = 1.0;
+                stepped = true;
             }
             let cell = u * months + t;
             out.rate[cell] = rate;

@@ -7,6 +7,7 @@ mod layout;
 mod prepare;
 mod quantiles;
 mod run;
+mod tariff;
 
 pub use layout::{Layout, Unit};
 pub use run::{MEAN_PATHS, RunOptions, RunResult, ScenarioResult, Yearly, draws_for, run};

@@ -5,6 +5,7 @@
 use rand::Rng;
 
 use super::layout::Layout;
+use super::tariff::UnitTariff;
 use crate::data::Month;
 use crate::scenario::{Growth, Param, RampCurve, Scenario, Targets};
 
@@ -16,8 +17,8 @@ pub(crate) struct Prepared {
     pub(crate) n_units: usize,
     /// Units with a reference rate: (unit, reference parameter index).
     pub(crate) reference: Vec<(usize, usize)>,
-    /// Tariff steps in time order.
-    pub(crate) changes: Vec<StepPrep>,
+    /// Each taxed unit's tariff schedule.
+    pub(crate) tariffs: Vec<UnitTariff>,
     pub(crate) plants: Vec<PlantPrep>,
     pub(crate) demand: Vec<DemandPrep>,
     pub(crate) controls: Vec<ControlPrep>,
@@ -40,11 +41,17 @@ pub(crate) struct Share {
     pub(crate) param: usize,
 }
 
+/// A plain tariff step or a layer's step; months are indices (0 = the first
+/// projected month, negative in the data).
 #[derive(Debug, Clone)]
 pub(crate) struct StepPrep {
     pub(crate) units: Vec<usize>,
     pub(crate) from: i64,
+    /// Last month in force (none: open-ended).
+    pub(crate) to: Option<i64>,
     pub(crate) rate: usize,
+    /// A layer step adds to the rest; a plain step replaces earlier plain ones.
+    pub(crate) layer: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -130,15 +137,28 @@ impl Prepared {
                 reference.push((u, k));
             }
         }
-        let changes: Vec<StepPrep> = scenario
+        let mut changes: Vec<StepPrep> = scenario
             .tariff_changes
             .iter()
             .map(|c| StepPrep {
                 units: layout.units_of(c.importer),
                 from: idx(c.from),
+                to: c.to.map(idx),
                 rate: add(&c.rate),
+                layer: false,
             })
             .collect();
+        for l in &scenario.tariff_layers {
+            for s in &l.steps {
+                changes.push(StepPrep {
+                    units: layout.units_of(l.importer),
+                    from: idx(s.from),
+                    to: s.to.map(idx),
+                    rate: add(&s.rate),
+                    layer: true,
+                });
+            }
+        }
         let plants = scenario
             .capacity
             .iter()
@@ -256,13 +276,17 @@ impl Prepared {
             .collect();
         controlled.sort_unstable();
         controlled.dedup();
+        let tariffs = taxed
+            .iter()
+            .map(|&u| UnitTariff::new(u, &changes, months))
+            .collect();
         Prepared {
             taxed,
+            tariffs,
             controlled,
             months,
             n_units,
             reference,
-            changes,
             plants,
             demand,
             controls,

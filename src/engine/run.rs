@@ -190,12 +190,16 @@ impl BaselinePaths {
     }
 }
 
-/// The draws a scenario runs: its own, or the run's override, except that a
-/// scenario with nothing uncertain always runs one.
+/// The draws a scenario runs. A scenario with nothing uncertain runs one (more
+/// would repeat it); any other runs the run's override when there is one, even
+/// if its file says `draws: 1`, else its own `draws`. The test is
+/// [`Scenario::is_random`], not `draws == 1`: a file's `draws: 1` is a default
+/// that the command line may change, like every other `draws`.
 pub fn draws_for(scenario: &Scenario, overridden: Option<usize>) -> usize {
-    overridden
-        .map_or(scenario.draws, |d| if scenario.draws == 1 { 1 } else { d })
-        .max(1)
+    if !scenario.is_random() {
+        return 1;
+    }
+    overridden.unwrap_or(scenario.draws).max(1)
 }
 
 /// Runs every scenario against the panel's baseline; `progress` is told how

@@ -7,6 +7,8 @@ use super::prepare::Prepared;
 use crate::data::{Importer, Month};
 use crate::scenario::{self, Scenario, ValidationContext};
 
+mod tariffs;
+
 fn importer(code: &str) -> Importer {
     code.parse().unwrap()
 }
@@ -21,7 +23,7 @@ fn layout() -> Layout {
     ])
 }
 
-fn scenario(yaml: &str) -> Scenario {
+pub(super) fn scenario(yaml: &str) -> Scenario {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("case.yaml");
     std::fs::write(&path, yaml).unwrap();
@@ -33,10 +35,11 @@ struct Case {
     layout: Layout,
     prep: Prepared,
     result: DrawResult,
+    scenario: Scenario,
 }
 
 impl Case {
-    fn run(yaml: &str) -> Case {
+    pub(super) fn run(yaml: &str) -> Case {
         let layout = layout();
         let first = Month::new(2026, 1).unwrap();
         let s = scenario(yaml);
@@ -51,20 +54,21 @@ impl Case {
             layout,
             prep,
             result,
+            scenario: s,
         }
     }
 
-    fn unit(&self, code: &str) -> usize {
+    pub(super) fn unit(&self, code: &str) -> usize {
         self.layout.units_of(importer(code))[0]
     }
 
-    fn imports(&self, code: &str, t: usize) -> f64 {
+    pub(super) fn imports(&self, code: &str, t: usize) -> f64 {
         self.result.imports[self.unit(code) * self.prep.months + t]
     }
 }
 
 #[track_caller]
-fn close(a: f64, b: f64) {
+pub(super) fn close(a: f64, b: f64) {
     assert!((a - b).abs() <= 1e-9 * b.abs().max(1.0), "{a} != {b}");
 }
 
@@ -131,6 +135,43 @@ fn capacity_ramps_and_displaces_imports() {
     // S-curve from March: at t = 7 (month 6 of the ramp, u = 0.5) ramp = 0.5.
     close(c.imports("DEU", 1), 100.0);
     close(c.imports("DEU", 7), 100.0 - 100.0 * 0.5 * 0.5);
+}
+
+/// A plant that starts in March produces in March: the start month is the first
+/// month of output, with v = 1/R of the ramp (docs/model.md §3.5), and nothing
+/// the month before.
+#[test]
+fn the_start_month_is_the_first_month_of_output() {
+    let c = Case::run(&format!(
+        "{HEAD}capacity:\n  - {{name: a, country: USA, tonnes_per_year: 1200, start: 2026-03, ramp_months: 4, curve: linear, utilization: 1}}\n  \
+         - {{name: b, country: DEU, tonnes_per_year: 1200, start: 2026-03, ramp_months: 4, utilization: 1}}\n"
+    ));
+    // 100 t a month at nameplate; linear v = 1/4 in March, 2/4 in April.
+    close(c.imports("USA", 1), 100.0);
+    close(c.imports("USA", 2), 100.0 - 25.0);
+    close(c.imports("USA", 3), 100.0 - 50.0);
+    close(c.imports("USA", 5), 0.0);
+    // S-curve: 3v² − 2v³ at v = 1/4 is 5/32.
+    close(c.imports("DEU", 1), 100.0);
+    close(c.imports("DEU", 2), 100.0 - 100.0 * 5.0 / 32.0);
+}
+
+/// `--draws` overrides every scenario with something uncertain, `draws: 1` in
+/// the file included; a scenario with nothing uncertain runs one draw.
+#[test]
+fn the_draws_override_reaches_every_uncertain_scenario() {
+    use super::run::draws_for;
+    let one = scenario(
+        "draws: 1\nassumptions: {baseline_uncertainty: false, elasticity: {uniform: {low: 0.2, high: 0.8}}}\n",
+    );
+    assert_eq!(draws_for(&one, Some(200)), 200);
+    assert_eq!(draws_for(&one, None), 1);
+    let fifty = scenario("draws: 50\n");
+    assert_eq!(draws_for(&fifty, Some(200)), 200);
+    assert_eq!(draws_for(&fifty, None), 50);
+    let fixed = scenario("draws: 50\nassumptions: {baseline_uncertainty: false}\n");
+    assert_eq!(draws_for(&fixed, Some(200)), 1);
+    assert_eq!(draws_for(&fixed, None), 1);
 }
 
 #[test]

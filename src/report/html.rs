@@ -32,6 +32,8 @@ figcaption{font-size:0.88em;color:#444;margin-top:0.4em}
 td code{white-space:nowrap}
 code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:0.92em}
 .note{font-size:0.88em;color:#555}
+table.tariffs{font-size:0.85em;margin:0.4em 0}
+table.tariffs caption{text-align:left;font-weight:600}
 ";
 
 /// Escapes text for HTML element content and attribute values.
@@ -229,13 +231,15 @@ fn scenario_list(h: &mut String, run: &RunResult, scenarios: &[Scenario]) {
         .scenarios
         .iter()
         .map(|r| {
-            let horizon = scenarios
-                .iter()
-                .find(|s| s.name == r.name)
-                .map_or_else(|| run.first_month.plus(r.months as i32 - 1), |s| s.horizon);
+            let scenario = scenarios.iter().find(|s| s.name == r.name);
+            let horizon =
+                scenario.map_or_else(|| run.first_month.plus(r.months as i32 - 1), |s| s.horizon);
+            let tariffs = scenario.map_or_else(String::new, |s| {
+                super::tariffs::schedules_html(&s.tariff_schedules(run.first_month))
+            });
             vec![
                 format!("<code>{}</code>", escape_html(&r.name)),
-                escape_html(&r.description),
+                escape_html(&r.description) + &tariffs,
                 thousands(r.draws as f64, 0),
                 horizon.to_string(),
             ]

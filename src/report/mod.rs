@@ -16,6 +16,7 @@ mod number;
 mod run;
 mod summary;
 mod table;
+mod tariffs;
 
 pub use atomic::{WriteError, write_atomic};
 pub use backtest::{DETAILS_HEADER, backtest_csv, backtest_table, details_csv};

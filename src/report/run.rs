@@ -9,7 +9,7 @@ use super::number::thousands;
 use super::table::{Align, Table};
 use crate::engine::{RunResult, ScenarioResult};
 use crate::forecast::FittedPanel;
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, TariffSchedule};
 
 /// `scenario,importer,period,mean,p05,p50,p95,baseline,value_usd,tariff_revenue_usd`,
 /// one row per scenario, importer (with ROW and WORLD) and month.
@@ -87,6 +87,8 @@ struct ScenarioProvenance<'a> {
     description: &'a str,
     draws: usize,
     horizon: String,
+    /// The duty layers and their total per step, for each importer with tariffs.
+    tariffs: Vec<TariffSchedule>,
     scenario: &'a Scenario,
 }
 
@@ -133,6 +135,7 @@ pub fn scenarios_json(
                 description: &s.description,
                 draws: r.draws,
                 horizon: s.horizon.to_string(),
+                tariffs: s.tariff_schedules(run.first_month),
                 scenario: s,
             })
             .collect(),

@@ -64,6 +64,33 @@ pub struct TariffChange {
     pub rate: Param,
     /// From when.
     pub from: Month,
+    /// Last month in force (none: open-ended).
+    pub to: Option<Month>,
+}
+
+/// A duty layer: one authority's rate for one importer, adding to the others.
+#[derive(Debug, Clone, Serialize)]
+pub struct TariffLayer {
+    /// The legal authority (free-form).
+    pub authority: String,
+    /// Who levies it.
+    pub importer: Importer,
+    /// Where its rates come from.
+    pub source: String,
+    /// Its steps in order of `from`, not overlapping; `to` is set on every step
+    /// but the last (a step without one in the file runs to the next step).
+    pub steps: Vec<TariffStep>,
+}
+
+/// One step of a duty layer.
+#[derive(Debug, Clone, Serialize)]
+pub struct TariffStep {
+    /// The rate the layer adds.
+    pub rate: Param,
+    /// From when.
+    pub from: Month,
+    /// Last month in force (none: open-ended).
+    pub to: Option<Month>,
 }
 
 /// A plant outside China.
@@ -169,6 +196,8 @@ pub struct Scenario {
     pub tariff_reference: Vec<(Importer, Param)>,
     /// Tariff steps, in order of `from`.
     pub tariff_changes: Vec<TariffChange>,
+    /// Duty layers, as written.
+    pub tariff_layers: Vec<TariffLayer>,
     /// Plants.
     pub capacity: Vec<Plant>,
     /// Demand drivers.
@@ -199,6 +228,11 @@ impl Scenario {
         .into_iter()
         .chain(self.tariff_reference.iter().map(|(_, p)| p))
         .chain(self.tariff_changes.iter().map(|c| &c.rate))
+        .chain(
+            self.tariff_layers
+                .iter()
+                .flat_map(|l| l.steps.iter().map(|s| &s.rate)),
+        )
         .chain(self.capacity.iter().flat_map(|p| {
             [
                 &p.tonnes_per_year,

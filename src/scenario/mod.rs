@@ -9,6 +9,7 @@
 mod checked;
 mod param;
 mod resolve;
+mod schedule;
 mod spec;
 mod validate;
 
@@ -16,17 +17,18 @@ use std::path::{Path, PathBuf};
 
 pub use checked::{
     Assumptions, Credit, DemandDriver, Diversion, ExportControl, Growth, Plant, Scenario, Targets,
-    TariffChange, defaults,
+    TariffChange, TariffLayer, TariffStep, defaults,
 };
 pub use param::{Param, Range};
 pub use resolve::{
     MAX_VARIANTS, ResolvedSpec, ScenarioFile, expand_inputs, parse_key, read_file, read_text,
     resolve,
 };
+pub use schedule::{ScheduleRow, TariffSchedule};
 pub use spec::{
     AssumptionsSpec, CreditSpec, DemandSpec, Distribution, DiversionSpec, ExportControlSpec,
     ParamSpec, PlantSpec, PriceSpec, RampCurve, ScenarioSpec, TargetsSpec, TariffChangeSpec,
-    TariffsSpec,
+    TariffLayerSpec, TariffStepSpec, TariffsSpec,
 };
 pub use validate::{MAX_DRAWS, ValidationContext, check};
 

@@ -152,10 +152,13 @@ pub struct PriceSpec {
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TariffsSpec {
-    /// Importer → ad-valorem rate in force at the end of history (default 0).
+    /// Importer → ad-valorem rate in force at the end of history outside the layers (default 0);
+    /// layers in force in the last data month add to it.
     pub reference: Option<BTreeMap<String, ParamSpec>>,
-    /// Step changes: from `from` on, `importer`'s rate is `rate`.
+    /// Step changes: from `from` (to `to`) on, `importer`'s rate outside the layers is `rate`.
     pub changes: Option<Vec<TariffChangeSpec>>,
+    /// Named duty layers (one per authority and importer) that add up with `changes`.
+    pub layers: Option<Vec<TariffLayerSpec>>,
 }
 
 /// One tariff step.
@@ -168,6 +171,35 @@ pub struct TariffChangeSpec {
     pub rate: ParamSpec,
     /// First month in force.
     pub from: String,
+    /// Last month in force (default: open-ended); then the rate reverts to the latest
+    /// earlier-starting step still in force, or to the reference rate.
+    pub to: Option<String>,
+}
+
+/// One duty layer: the rate one legal authority adds, with its own schedule.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TariffLayerSpec {
+    /// The legal authority, free-form (`mfn`, `section-301`, `section-232`, `section-122`, `ieepa`…).
+    pub authority: String,
+    /// The importer that levies it.
+    pub importer: String,
+    /// Where the rates and dates come from.
+    pub source: String,
+    /// The layer's rates; they may not overlap, and the layer adds 0 outside them.
+    pub steps: Vec<TariffStepSpec>,
+}
+
+/// One step of a duty layer.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TariffStepSpec {
+    /// Ad-valorem rate the layer adds (0.25 = 25 %).
+    pub rate: ParamSpec,
+    /// First month in force.
+    pub from: String,
+    /// Last month in force (default: until the layer's next step, or open-ended for the last).
+    pub to: Option<String>,
 }
 
 /// A magnet plant outside China.
@@ -180,9 +212,9 @@ pub struct PlantSpec {
     pub country: String,
     /// Nameplate capacity, tonnes of magnet a year.
     pub tonnes_per_year: ParamSpec,
-    /// First month of output.
+    /// First month of output: it already produces 1/`ramp_months` of the ramp.
     pub start: String,
-    /// Months from first output to nameplate (default 24).
+    /// Months from first output to nameplate, the start month counted (default 24).
     pub ramp_months: Option<ParamSpec>,
     /// `linear` or `s-curve` (default `s-curve`).
     pub curve: Option<RampCurve>,

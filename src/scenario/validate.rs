@@ -1,9 +1,11 @@
 //! Checking a resolved spec into a [`Scenario`] the engine can run, collecting
 //! every problem with its file, line, column and key path.
 
+mod tariffs;
+
 use super::checked::{
     Assumptions, Credit, DemandDriver, Diversion, ExportControl, Growth, Plant, Scenario, Targets,
-    TariffChange, defaults,
+    defaults,
 };
 use super::param::{Param, Range};
 use super::resolve::ResolvedSpec;
@@ -212,31 +214,7 @@ pub fn check(
         baseline_uncertainty: a.baseline_uncertainty.unwrap_or(true),
     };
 
-    let tariffs = spec.tariffs.clone().unwrap_or_default();
-    let tk = root.key("tariffs");
-    let mut tariff_reference = Vec::new();
-    for (code, rate) in tariffs.reference.unwrap_or_default() {
-        let k = tk.key("reference").key(&code);
-        let p = c.required(&k, &rate, Range::NON_NEGATIVE);
-        if let Some(i) = c.importer(&k, &code) {
-            tariff_reference.push((i, p));
-        }
-    }
-    let mut tariff_changes = Vec::new();
-    for (n, ch) in tariffs.changes.unwrap_or_default().iter().enumerate() {
-        let k = tk.key("changes").index(n);
-        let rate = c.required(&k.key("rate"), &ch.rate, Range::NON_NEGATIVE);
-        let importer = c.importer(&k.key("importer"), &ch.importer);
-        let from = c.month(&k.key("from"), &ch.from);
-        if let (Some(importer), Some(from)) = (importer, from) {
-            tariff_changes.push(TariffChange {
-                importer,
-                rate,
-                from,
-            });
-        }
-    }
-    tariff_changes.sort_by_key(|t| t.from);
+    let tariffs = c.tariffs(&root, &spec.tariffs.clone().unwrap_or_default());
 
     let mut capacity = Vec::new();
     for (n, p) in spec.capacity.clone().unwrap_or_default().iter().enumerate() {
@@ -419,8 +397,9 @@ pub fn check(
         draws: draws as usize,
         seed: spec.seed,
         assumptions,
-        tariff_reference,
-        tariff_changes,
+        tariff_reference: tariffs.reference,
+        tariff_changes: tariffs.changes,
+        tariff_layers: tariffs.layers,
         capacity,
         demand,
         export_controls,
