@@ -128,3 +128,14 @@ def summary(series_scores: pd.DataFrame, points: pd.DataFrame) -> pd.DataFrame:
         }
     ).join(pooled)
     return out.reset_index()
+
+
+def hindsight_best(series_scores: pd.DataFrame, group: str, models: list[str]) -> pd.DataFrame:
+    """Diagnostic only: for each series of `group`, the magcast variant among
+    `models` with the lowest MASE, chosen after seeing the scores. Not a
+    forecasting method (it needs the answers); it bounds what choosing between
+    the variants per series could gain. Columns: series, model, mase."""
+    s = series_scores[(series_scores["group"] == group) & (series_scores["tool"] == "magcast")
+                      & series_scores["model"].isin(models)]
+    best = s.loc[s.groupby("series", sort=False)["mase"].idxmin()]
+    return best[["series", "model", "mase"]].reset_index(drop=True)

@@ -96,11 +96,13 @@ def write_tidy(series: pd.Series, path: Path, importer: str = "WORLD") -> None:
 
 
 def bundled_single_months(path: Path) -> dict[str, pd.Series]:
-    """Each importer's months observed on their own (no spans, nothing derived)."""
+    """Each importer's months observed on their own: single-month rows that
+    report a level in tonnes (no spans; growth rates, shares, ranks and ranges
+    of the same month, whose `tonnes` is empty, are not turned into levels)."""
     rows: dict[str, dict[pd.Period, float]] = {}
     with open(path, newline="") as f:
         for r in csv.DictReader(f):
-            if SINGLE_MONTH.match(r["period"]):
+            if SINGLE_MONTH.match(r["period"]) and r["tonnes"].strip():
                 month = pd.Period(r["period"], freq="M")
                 rows.setdefault(r["importer"], {})[month] = float(r["tonnes"])
     return {k: pd.Series(v).sort_index() for k, v in rows.items()}

@@ -88,6 +88,32 @@ def test_summary_geometric_mean():
     assert close(out["coverage_95"].iloc[0], 0.5)  # 12 inside, 18 outside
 
 
+def test_bundled_single_months_keeps_levels_only(tmp=Path(__file__).resolve().parent / "work"):
+    tmp.mkdir(exist_ok=True)
+    f = tmp / "test_singles.csv"
+    f.write_text("period,importer,tonnes,growth\n2025-01,WORLD,10,\n2025-02,WORLD,,1.1\n"
+                 "2025,WORLD,100,\n2025-03,USA,2.5,\n")
+    got = series.bundled_single_months(f)
+    assert sorted(got) == ["USA", "WORLD"]
+    assert [str(p) for p in got["WORLD"].index] == ["2025-01"] and got["WORLD"].iloc[0] == 10.0
+    assert got["USA"].iloc[0] == 2.5
+    f.unlink()
+
+
+def test_hindsight_best_is_per_series_minimum():
+    scores = pd.DataFrame([
+        dict(group="g", tool="magcast", model="auto", series="a", mase=1.0),
+        dict(group="g", tool="magcast", model="dynamic", series="a", mase=0.5),
+        dict(group="g", tool="magcast", model="auto", series="b", mase=2.0),
+        dict(group="g", tool="magcast", model="dynamic", series="b", mase=3.0),
+        dict(group="g", tool="magcast", model="naive", series="b", mase=0.1),  # not a candidate
+        dict(group="g", tool="statsforecast", model="auto", series="b", mase=0.2),
+    ])
+    best = metrics.hindsight_best(scores, "g", ["auto", "dynamic"])
+    assert list(best["series"]) == ["a", "b"] and list(best["model"]) == ["dynamic", "auto"]
+    assert list(best["mase"]) == [0.5, 2.0]
+
+
 if __name__ == "__main__":
     tests = [v for k, v in sorted(globals().items()) if k.startswith("test_")]
     for t in tests:

@@ -9,7 +9,9 @@ come from a seeded generator: a log-linear trend, a sinusoidal seasonal factor
 and log-normal noise (see `generate`). magcast is timed as a whole
 `magcast fit` process (CSV parsing and JSON output included), on one thread
 and on every core (and, as a diagnostic, without the logistic and Gompertz
-candidates); AutoETS (season length 12, automatic model selection) is
+candidates); the structural model alone (`examples/structural_panel.rs`,
+`StructuralConfig::default()`, the model of the `dynamic` baseline's WORLD) is
+timed the same way, as a whole process on one thread and on every core; AutoETS (season length 12, automatic model selection) is
 timed fitting the same series one after another in this process, after one
 warm-up fit that is not timed (the first call of a statsforecast model pays
 one-off set-up costs).
@@ -85,6 +87,32 @@ def time_magcast(cmd: list[str], data: Path, threads: str | None, expected: int,
     return seconds
 
 
+def time_structural(binary: Path, data: Path, threads: str | None, expected: int,
+                    report: dict) -> float:
+    """Seconds of one `structural_panel` example process; checks it fitted every
+    series and keeps its summary line (fits, converged, threads) in `report`."""
+    env = dict(os.environ)
+    if threads is not None:
+        env["RAYON_NUM_THREADS"] = threads
+    t0 = time.perf_counter()
+    out = subprocess.run([str(binary), str(data)], env=env, check=True, capture_output=True,
+                         text=True)
+    seconds = time.perf_counter() - t0
+    summary = json.loads(out.stdout)
+    report[summary["threads"]] = summary
+    fitted = summary["fitted"]
+    if fitted != expected:
+        raise SystemExit(f"structural_panel fitted {fitted} series, not {expected}: {out.stderr}")
+    return seconds
+
+
+def structural_command() -> Path:
+    """Builds examples/structural_panel.rs in release; returns the binary."""
+    subprocess.run(["cargo", "build", "--release", "--quiet", "--example", "structural_panel"],
+                   cwd=ROOT, check=True)
+    return ROOT / "target" / "release" / "examples" / "structural_panel"
+
+
 def time_autoets(values: np.ndarray) -> float:
     """Seconds to fit AutoETS to every series, one after another."""
     t0 = time.perf_counter()
@@ -122,6 +150,7 @@ def run_timing(cmd: list[str], repeats: int) -> str:
     # Gompertz, fitted by Levenberg-Marquardt with restarts), to show where the time goes.
     no_curves = WORK / "timing_no_curves.yaml"
     no_curves.write_text("candidates: [exponential, linear]\n")
+    structural = structural_command()
     t0 = time.perf_counter()
     AutoETS(season_length=12).fit(values[0])
     warm = time.perf_counter() - t0
@@ -130,13 +159,18 @@ def run_timing(cmd: list[str], repeats: int) -> str:
         f"magcast fit, all cores ({os.cpu_count()})",
         "magcast fit, 1 thread, candidates exponential and linear only (diagnostic)",
         "statsforecast AutoETS(season_length=12).fit, one series after another",
+        "structural model alone (examples/structural_panel), 1 thread",
+        f"structural model alone (examples/structural_panel), all cores ({os.cpu_count()})",
     ]
     runs: list[list[float]] = [[] for _ in names]
+    reports: dict = {}
     for _ in range(repeats):  # interleaved, so a change in machine load hits every tool
         runs[0].append(time_magcast(cmd, data, "1", len(codes)))
         runs[1].append(time_magcast(cmd, data, None, len(codes)))
         runs[2].append(time_magcast(cmd, data, "1", len(codes), no_curves))
         runs[3].append(time_autoets(values))
+        runs[4].append(time_structural(structural, data, "1", len(codes), reports))
+        runs[5].append(time_structural(structural, data, None, len(codes), reports))
     rows = list(zip(names, runs))
     ets = runs[3]
     lines = [
@@ -149,6 +183,10 @@ def run_timing(cmd: list[str], repeats: int) -> str:
         lines.append(f"{name}: best {min(times):.3f} s, runs "
                      + ", ".join(f"{t:.3f}" for t in times)
                      + f"; {best_ets / min(times):.2f}× AutoETS speed")
+    for threads, r in sorted(reports.items()):
+        lines.append(f"structural_panel on {threads} thread(s), last run: {r['fitted']} of "
+                     f"{r['series']} fitted, {r['converged']} converged, "
+                     f"{r['fit_seconds']:.3f} s inside the process")
     text = "\n".join(lines) + "\n"
     (RESULTS / "timing.txt").write_text(text)
     return text
