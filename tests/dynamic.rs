@@ -81,3 +81,30 @@ fn full_data_world_forecast_stays_near_the_recent_run_rate() {
     }
     assert!(years[4] / years[0] < 1.08, "{years:?}");
 }
+
+/// A series that ends before the Lunar New Year table (2000-2040) gives the
+/// holiday no coefficient: January and February 2000 are forecast like the
+/// Januaries and Februaries before them, not moved by an unidentified effect.
+#[test]
+fn a_series_before_the_holiday_table_gets_no_holiday_effect() {
+    let mut csv = String::from("period,importer,tonnes\n");
+    let start = month(1994, 1);
+    for k in 0..72 {
+        let m = start.plus(k);
+        let season = [1.1, 0.8, 1.0, 1.0, 1.0, 1.0, 1.05, 1.05, 1.0, 1.0, 1.0, 1.0];
+        let v = 1000.0 * season[(m.month() - 1) as usize] * (1.0 + 0.002 * f64::from(k));
+        csv.push_str(&format!("{m},WORLD,{v:.3}\n"));
+    }
+    let obs = data::load_from_bytes(
+        std::path::Path::new("pre2000.csv"),
+        csv.into_bytes(),
+        data::LoadOptions::default(),
+    )
+    .unwrap();
+    let d = fit_dynamic(&obs, &dynamic(), start, month(1999, 12)).unwrap();
+    assert_eq!(d.world.hyperparameters().holiday, 0.0);
+    let f = d.world.forecast(2);
+    let (jan, feb) = (f[0].mean, f[1].mean);
+    assert!((jan / 1000.0 - 1.1 * 1.14).abs() < 0.1, "January 2000: {jan}");
+    assert!((feb / 1000.0 - 0.8 * 1.14).abs() < 0.1, "February 2000: {feb}");
+}

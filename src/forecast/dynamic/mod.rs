@@ -28,6 +28,7 @@ use crate::data::{Importer, Month, Observations};
 use crate::model::shares::{FitOptions, FittedShares, ShareProblem, ShareProblemSpec, fit_shares};
 use crate::model::structural::{
     SpanSeries, StructuralConfig, StructuralError, StructuralModel, ValidSeries,
+    lunar_new_year_regressor,
 };
 
 pub use units::{SeriesUnits, UnitLayout};
@@ -160,10 +161,17 @@ fn fit_world(series: &ValidSeries, onsets: &[usize]) -> Result<StructuralModel, 
         Some(t0) => MAX_SHOCK_PEAK.min(series.months().saturating_sub(t0 + 2)),
         None => 0,
     };
+    // The Lunar New Year coefficient only where the fitted months include a
+    // holiday of the table (2000-2040): elsewhere the regressor is 0 and the
+    // coefficient, unidentified, would be applied to the first tabled year.
+    let origin = series.origin();
+    let holidays =
+        (0..series.months()).any(|t| lunar_new_year_regressor(origin.plus(t as i32)) != 0.0);
     let config = |peak: usize| {
         StructuralConfig {
             shock_onsets: onsets.to_vec(),
             shock_peak: peak,
+            lunar_new_year: holidays,
             ..StructuralConfig::default()
         }
         .check()
