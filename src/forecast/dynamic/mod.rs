@@ -20,6 +20,7 @@
 mod facts;
 mod units;
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::config::FitConfig;
@@ -176,9 +177,13 @@ fn fit_world(series: &ValidSeries, onsets: &[usize]) -> Result<StructuralModel, 
         }
         .check()
     };
+    // The peaks are fitted in parallel; the first lowest AIC wins, as in order.
+    let fits: Vec<(StructuralModel, usize)> = (0..=last_peak)
+        .into_par_iter()
+        .map(|peak| Ok((StructuralModel::fit(series, &config(peak)?)?, peak)))
+        .collect::<Result<_, StructuralError>>()?;
     let mut best: Option<(StructuralModel, usize)> = None;
-    for peak in 0..=last_peak {
-        let model = StructuralModel::fit(series, &config(peak)?)?;
+    for (model, peak) in fits {
         if best.as_ref().is_none_or(|(b, _)| model.aic() < b.aic()) {
             best = Some((model, peak));
         }
