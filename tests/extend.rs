@@ -176,3 +176,30 @@ fn appended_plant_lowers_us_imports_and_replacing_raises_them() {
         "parent {parent}, replace {replace}"
     );
 }
+
+#[test]
+fn one_run_lists_three_typos_with_suggestions() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = [
+        write(dir.path(), "t1.yaml", "assumptions:\n  elastcity: 0.3\n"),
+        write(dir.path(), "t2.yaml", "horizn: 2030-12\n"),
+        write(
+            dir.path(),
+            "t3.yaml",
+            "capacity:\n  - {name: a, country: USA, tonnes_per_yer: 1, start: 2027-01}\n",
+        ),
+    ];
+    let err = load(&files).unwrap_err();
+    assert_eq!(err.0.len(), 3, "{err}");
+    let text = err.to_string();
+    for expected in [
+        "t1.yaml:2:3: `assumptions`: unknown field `elastcity`",
+        "did you mean `elasticity`?",
+        "t2.yaml:1:1: unknown field `horizn`",
+        "did you mean `horizon`?",
+        "t3.yaml:2:29: `capacity[0]`: unknown field `tonnes_per_yer`",
+        "did you mean `tonnes_per_year`?",
+    ] {
+        assert!(text.contains(expected), "{expected} missing from\n{text}");
+    }
+}
