@@ -204,7 +204,7 @@ fn suggest_field(message: &str) -> Option<String> {
 }
 
 /// Levenshtein distance: insertions, deletions and substitutions of characters.
-fn edit_distance(a: &str, b: &str) -> usize {
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();
     let mut row: Vec<usize> = (0..=b.len()).collect();
     for (i, ca) in a.chars().enumerate() {

@@ -203,3 +203,16 @@ fn one_run_lists_three_typos_with_suggestions() {
         assert!(text.contains(expected), "{expected} missing from\n{text}");
     }
 }
+
+#[test]
+fn an_unknown_importer_code_gets_the_country_it_abbreviates() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        dir.path(),
+        "ger.yaml",
+        "tariffs:\n  changes:\n    - {importer: GER, rate: 0.1, from: 2027-01}\n",
+    );
+    let err = load(&[path]).unwrap_err().to_string();
+    assert!(err.contains("ger.yaml:3:"), "{err}");
+    assert!(err.contains("did you mean `DEU`?"), "{err}");
+}
