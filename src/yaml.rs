@@ -127,6 +127,10 @@ impl YamlSource {
                 _ => (String::new(), message.clone()),
             };
             let rest = rest.split(" at line ").next().unwrap_or(&rest).to_string();
+            let rest = match suggest_field(&rest) {
+                Some(near) => format!("{rest}; did you mean `{near}`?"),
+                None => rest,
+            };
             ConfigProblem {
                 path: self.path.clone(),
                 line,
@@ -182,9 +186,56 @@ impl YamlSource {
     }
 }
 
+/// For serde's "unknown field `x`, expected one of `a`, `b`" message, the
+/// expected field nearest to `x` if it is close enough to be a typo (at most a
+/// third of its letters, and at least one, edited).
+fn suggest_field(message: &str) -> Option<String> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (unknown, expected) = rest.split_once("`, expected ")?;
+    let limit = (unknown.chars().count() / 3).max(1);
+    expected
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(|k| (edit_distance(unknown, k), k))
+        .filter(|&(d, _)| d <= limit)
+        .min_by_key(|&(d, _)| d)
+        .map(|(_, k)| k.to_string())
+}
+
+/// Levenshtein distance: insertions, deletions and substitutions of characters.
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn suggests_a_near_field_only() {
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
+        assert_eq!(edit_distance("horizn", "horizon"), 1);
+        let m = "unknown field `elastcity`, expected one of `elasticity`, `pass_through`";
+        assert_eq!(suggest_field(m).as_deref(), Some("elasticity"));
+        let far = "unknown field `colour`, expected one of `name`, `country`";
+        assert_eq!(suggest_field(far), None);
+        assert_eq!(suggest_field("invalid type: string"), None);
+    }
 
     #[test]
     fn locates_block_and_flow_keys() {

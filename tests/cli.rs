@@ -526,3 +526,23 @@ fn every_class_of_bad_scenario_file_exits_2_names_file_and_line_and_writes_nothi
         assert!(!out.exists(), "{name}: nothing may be written");
     }
 }
+
+#[test]
+fn validate_resolved_prints_the_merged_scenario_as_yaml() {
+    let dir = tempfile::tempdir().unwrap();
+    let child = dir.path().join("child.yaml");
+    std::fs::write(
+        &child,
+        "extends: current-policy\ncapacity+:\n  - {name: Extra, country: USA, tonnes_per_year: 2000, start: 2027-01}\n",
+    )
+    .unwrap();
+    let o = magcast(&["validate", "--resolved", child.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    // The twelve inherited plants and the child's, in one plain list.
+    assert_eq!(out.matches("\n  name: ").count(), 13, "{out}");
+    assert!(out.contains("---\n# child\n"), "{out}");
+    assert!(!out.contains("capacity+"), "{out}");
+    // Distributions print in the file form, readable again.
+    assert!(out.contains("elasticity:\n    triangular:\n"), "{out}");
+}

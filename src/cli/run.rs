@@ -129,6 +129,21 @@ pub(crate) fn load_scenarios(
     }
 }
 
+/// [`load_scenarios`] with each scenario's resolved spec.
+pub(crate) fn load_resolved_scenarios(
+    inputs: &[PathBuf],
+    last_observed: Month,
+) -> Result<Vec<(scenario::Scenario, scenario::ResolvedSpec)>, scenario::ScenarioError> {
+    let ctx = ValidationContext {
+        first_month: Some(last_observed.plus(1)),
+    };
+    if inputs.is_empty() {
+        scenario::load_bundled_resolved(ctx)
+    } else {
+        scenario::load_resolved(inputs, ctx)
+    }
+}
+
 /// The last month the observations cover.
 pub(crate) fn last_observed(obs: &Observations) -> anyhow::Result<Month> {
     obs.month_range()

@@ -8,7 +8,9 @@ use clap::Args;
 
 use super::data_args::DataArgs;
 use super::forecast::{ModelsArg, read_models};
-use super::run::{last_observed, load_scenarios};
+use magcast::scenario::extend;
+
+use super::run::{last_observed, load_resolved_scenarios};
 use super::{ExitStatus, print};
 
 /// Arguments of `magcast validate`.
@@ -24,6 +26,9 @@ pub(crate) struct ValidateArgs {
     /// Or the saved models they will run on.
     #[command(flatten)]
     models: ModelsArg,
+    /// Also print each scenario as it runs: after `extends` and `sweep`, as YAML.
+    #[arg(long)]
+    resolved: bool,
 }
 
 pub(crate) fn validate(args: ValidateArgs) -> anyhow::Result<ExitStatus> {
@@ -31,17 +36,22 @@ pub(crate) fn validate(args: ValidateArgs) -> anyhow::Result<ExitStatus> {
         Some(path) => read_models(path)?.last_observed,
         None => last_observed(&args.data.load()?)?,
     };
-    let scenarios = load_scenarios(&args.files, last)?;
+    let scenarios = load_resolved_scenarios(&args.files, last)?;
     let mut text = format!(
         "ok: {} scenario(s), projections from {}\n",
         scenarios.len(),
         last.plus(1)
     );
-    for s in &scenarios {
+    for (s, _) in &scenarios {
         text.push_str(&format!(
             "  {}  (horizon {}, {} draw(s))\n",
             s.name, s.horizon, s.draws
         ));
+    }
+    if args.resolved {
+        for (s, r) in &scenarios {
+            text.push_str(&format!("---\n# {}\n{}", s.name, extend::to_yaml(&r.spec)));
+        }
     }
     print(&text)?;
     Ok(ExitStatus::Success)

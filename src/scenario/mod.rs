@@ -7,6 +7,7 @@
 //! that may be distributions.
 
 mod checked;
+pub mod extend;
 mod param;
 mod resolve;
 mod schedule;
@@ -91,6 +92,18 @@ impl ScenarioError {
 /// # Errors
 /// [`ScenarioError`] with every problem found in every file.
 pub fn load(inputs: &[PathBuf], ctx: ValidationContext) -> Result<Vec<Scenario>, ScenarioError> {
+    Ok(strip(load_resolved(inputs, ctx)?))
+}
+
+/// [`load`], each scenario with the resolved spec it was checked from (after
+/// `extends` and `sweep`), so that a user can see exactly what runs.
+///
+/// # Errors
+/// As [`load`].
+pub fn load_resolved(
+    inputs: &[PathBuf],
+    ctx: ValidationContext,
+) -> Result<Vec<(Scenario, ResolvedSpec)>, ScenarioError> {
     let paths = expand_inputs(inputs).map_err(ScenarioError)?;
     let mut problems = Vec::new();
     let mut files = Vec::new();
@@ -109,6 +122,16 @@ pub fn load(inputs: &[PathBuf], ctx: ValidationContext) -> Result<Vec<Scenario>,
 /// [`ScenarioError`] only if the build bundled files that do not check against
 /// `ctx` (e.g. a horizon before the data of a user's own `--data` file ends).
 pub fn load_bundled(ctx: ValidationContext) -> Result<Vec<Scenario>, ScenarioError> {
+    Ok(strip(load_bundled_resolved(ctx)?))
+}
+
+/// [`load_bundled`] with the resolved specs, as [`load_resolved`].
+///
+/// # Errors
+/// As [`load_bundled`].
+pub fn load_bundled_resolved(
+    ctx: ValidationContext,
+) -> Result<Vec<(Scenario, ResolvedSpec)>, ScenarioError> {
     let mut problems = Vec::new();
     let mut files = Vec::new();
     for (name, _) in BUNDLED_SCENARIO_FILES {
@@ -119,6 +142,10 @@ pub fn load_bundled(ctx: ValidationContext) -> Result<Vec<Scenario>, ScenarioErr
         }
     }
     check_files(&files, problems, ctx)
+}
+
+fn strip(pairs: Vec<(Scenario, ResolvedSpec)>) -> Vec<Scenario> {
+    pairs.into_iter().map(|(s, _)| s).collect()
 }
 
 /// The bundled scenario file called `name` (without `.yaml`), read.
@@ -140,13 +167,13 @@ fn check_files(
     files: &[ScenarioFile],
     mut problems: Vec<ConfigProblem>,
     ctx: ValidationContext,
-) -> Result<Vec<Scenario>, ScenarioError> {
+) -> Result<Vec<(Scenario, ResolvedSpec)>, ScenarioError> {
     let (resolved, mut more) = resolve(files);
     problems.append(&mut more);
     let mut scenarios = Vec::new();
-    for r in &resolved {
-        match check(r, ctx) {
-            Ok(s) => scenarios.push(s),
+    for r in resolved {
+        match check(&r, ctx) {
+            Ok(s) => scenarios.push((s, r)),
             Err(mut p) => problems.append(&mut p),
         }
     }

@@ -1,5 +1,6 @@
 //! From files to fully specified scenario specs: reading each file, following
-//! `extends` (maps merge, lists replace; unknown parents and cycles refused), and
+//! `extends` (maps merge, lists replace, `key+` extends a list: [`super::extend`];
+//! unknown parents and cycles refused), and
 //! expanding `sweep` into one variant per combination of values.
 
 use std::collections::BTreeMap;
@@ -8,6 +9,7 @@ use std::sync::Arc;
 
 use yaml_serde::{Mapping, Value};
 
+use super::extend;
 use super::spec::{ParamSpec, ScenarioSpec};
 use crate::yaml::{ConfigProblem, KeyPath, KeyStep, YamlSource};
 
@@ -116,6 +118,10 @@ pub fn read_text(path: &Path, text: String) -> Result<ScenarioFile, Vec<ConfigPr
             "a scenario file must be a mapping of keys (name, tariffs, capacity…)",
         )]);
     }
+    let plus = super::extend::check_plus_keys(&value, &source);
+    if !plus.is_empty() {
+        return Err(plus);
+    }
     let spec: ScenarioSpec = source.deserialize().map_err(|p| vec![p])?;
     let name = spec
         .name
@@ -199,6 +205,7 @@ pub fn resolve(files: &[ScenarioFile]) -> (Vec<ResolvedSpec>, Vec<ConfigProblem>
             Err(p) => problems.push(p),
             Ok(chain) => {
                 let mut merged = Value::Mapping(Mapping::new());
+                let mut ok = true;
                 for ancestor in chain.iter().rev() {
                     let mut v = ancestor.value.clone();
                     if let Value::Mapping(m) = &mut v {
@@ -206,7 +213,13 @@ pub fn resolve(files: &[ScenarioFile]) -> (Vec<ResolvedSpec>, Vec<ConfigProblem>
                             m.remove(k);
                         }
                     }
-                    merge(&mut merged, v);
+                    let mut p =
+                        extend::merge(&mut merged, v, &KeyPath::default(), &ancestor.source);
+                    ok &= p.is_empty();
+                    problems.append(&mut p);
+                }
+                if !ok {
+                    continue;
                 }
                 let sources: Vec<Arc<YamlSource>> =
                     chain.iter().map(|c| c.source.clone()).collect();
@@ -271,23 +284,6 @@ fn chain(
         out.push(found);
     }
     Ok(out)
-}
-
-/// Maps merge key by key, everything else (lists included) is replaced.
-fn merge(base: &mut Value, over: Value) {
-    match (base, over) {
-        (Value::Mapping(b), Value::Mapping(o)) => {
-            for (k, v) in o {
-                match b.get_mut(&k) {
-                    Some(existing) => merge(existing, v),
-                    None => {
-                        b.insert(k, v);
-                    }
-                }
-            }
-        }
-        (b, o) => *b = o,
-    }
 }
 
 fn expand_sweep(

@@ -96,7 +96,7 @@ pub struct ScenarioSpec {
     pub name: Option<String>,
     /// What the scenario describes, for reports.
     pub description: Option<String>,
-    /// The name of a scenario to inherit: maps merge, lists replace.
+    /// The name of a scenario to inherit: maps merge, lists replace (`key+` extends a list).
     pub extends: Option<String>,
     /// Last projected month, e.g. `2030-12`.
     pub horizon: Option<String>,
@@ -110,14 +110,29 @@ pub struct ScenarioSpec {
     pub tariffs: Option<TariffsSpec>,
     /// New magnet plants outside China.
     pub capacity: Option<Vec<PlantSpec>>,
+    /// Plants appended to the inherited `capacity`; one named like an inherited plant replaces it.
+    #[serde(rename = "capacity+")]
+    pub capacity_extend: Option<Vec<PlantSpec>>,
     /// Demand growth beyond the baseline.
     pub demand: Option<Vec<DemandSpec>>,
+    /// Demand entries appended to the inherited `demand`.
+    #[serde(rename = "demand+")]
+    pub demand_extend: Option<Vec<DemandSpec>>,
     /// China's export controls.
     pub export_controls: Option<Vec<ExportControlSpec>>,
+    /// Export controls appended to the inherited `export_controls`.
+    #[serde(rename = "export_controls+")]
+    pub export_controls_extend: Option<Vec<ExportControlSpec>>,
     /// Trade diversion: volume a tariff removes, re-routed to other importers.
     pub diversion: Option<Vec<DiversionSpec>>,
+    /// Diversions appended to the inherited `diversion`.
+    #[serde(rename = "diversion+")]
+    pub diversion_extend: Option<Vec<DiversionSpec>>,
     /// Production credits for magnet plants.
     pub production_credits: Option<Vec<CreditSpec>>,
+    /// Credits appended to the inherited `production_credits`.
+    #[serde(rename = "production_credits+")]
+    pub production_credits_extend: Option<Vec<CreditSpec>>,
     /// Parameter sweep: dotted key path → values; one variant per combination.
     pub sweep: Option<BTreeMap<String, Vec<ParamSpec>>>,
 }
@@ -157,8 +172,14 @@ pub struct TariffsSpec {
     pub reference: Option<BTreeMap<String, ParamSpec>>,
     /// Step changes: from `from` (to `to`) on, `importer`'s rate outside the layers is `rate`.
     pub changes: Option<Vec<TariffChangeSpec>>,
+    /// Steps appended to the inherited `changes`.
+    #[serde(rename = "changes+")]
+    pub changes_extend: Option<Vec<TariffChangeSpec>>,
     /// Named duty layers (one per authority and importer) that add up with `changes`.
     pub layers: Option<Vec<TariffLayerSpec>>,
+    /// Layers appended to the inherited `layers`.
+    #[serde(rename = "layers+")]
+    pub layers_extend: Option<Vec<TariffLayerSpec>>,
 }
 
 /// One tariff step.

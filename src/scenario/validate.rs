@@ -10,7 +10,7 @@ use super::checked::{
 use super::param::{Param, Range};
 use super::resolve::ResolvedSpec;
 use super::spec::{ParamSpec, RampCurve, TargetsSpec};
-use crate::data::{Importer, Month};
+use crate::data::{Country, Importer, Month};
 use crate::yaml::{ConfigProblem, KeyPath};
 
 /// Most Monte Carlo draws of one scenario: every draw of a scenario in flight is
@@ -69,7 +69,11 @@ impl Checker<'_> {
         match code.parse::<Importer>() {
             Ok(i) => Some(i),
             Err(e) => {
-                self.problem(key, e.to_string());
+                let message = match suggest_country(code) {
+                    Some(near) => format!("{e}; did you mean `{near}`?"),
+                    None => e.to_string(),
+                };
+                self.problem(key, message);
                 None
             }
         }
@@ -412,4 +416,24 @@ pub fn check(
         scenario.draws = 1;
     }
     Ok(scenario)
+}
+
+/// The one country whose English name starts with `code` (`GER` → `DEU`), else
+/// the one alpha-3 code a single letter away from it (`DUE` is two away from
+/// everything, so nothing).
+fn suggest_country(code: &str) -> Option<&'static str> {
+    let upper = code.trim().to_ascii_uppercase();
+    let unique = |found: Vec<&'static str>| (found.len() == 1).then(|| found[0]);
+    let by_name = Country::all()
+        .filter(|c| upper.len() >= 3 && c.name().to_ascii_uppercase().starts_with(&upper))
+        .map(Country::alpha3)
+        .collect();
+    unique(by_name).or_else(|| {
+        unique(
+            Country::all()
+                .map(Country::alpha3)
+                .filter(|a| crate::yaml::edit_distance(&upper, a) == 1)
+                .collect(),
+        )
+    })
 }
