@@ -154,6 +154,37 @@ impl YamlSource {
         }
     }
 
+    /// A problem with the key itself (unknown, misplaced) at the end of `key`,
+    /// located at the key rather than its value.
+    pub fn key_problem(&self, key: &KeyPath, message: impl Into<String>) -> ConfigProblem {
+        let mut p = self.problem(key, message);
+        if let Some((line, column)) = self.locate_key(key) {
+            (p.line, p.column) = (line, column);
+        }
+        p
+    }
+
+    fn locate_key(&self, key: &KeyPath) -> Option<(usize, usize)> {
+        let (last, parents) = key.0.split_last()?;
+        let KeyStep::Key(last) = last else {
+            return None;
+        };
+        let docs = MarkedYaml::load_from_str(&self.text).ok()?;
+        let mut node = docs.first()?;
+        for step in parents {
+            node = match step {
+                KeyStep::Key(k) => node.data.as_mapping_get(k)?,
+                KeyStep::Index(i) => node.data.as_sequence_get(*i)?,
+            };
+        }
+        let (k, _) = node
+            .data
+            .as_mapping()?
+            .iter()
+            .find(|(k, _)| k.data.as_str() == Some(last.as_str()))?;
+        Some((k.span.start.line(), k.span.start.col() + 1))
+    }
+
     /// The 1-based line and column of the node at `key`, or of the nearest
     /// enclosing node that exists.
     pub fn locate(&self, key: &KeyPath) -> Option<(usize, usize)> {
@@ -203,23 +234,40 @@ fn suggest_field(message: &str) -> Option<String> {
         .map(|(_, k)| k.to_string())
 }
 
-/// Levenshtein distance: insertions, deletions and substitutions of characters.
+/// Edit distance with adjacent transpositions (optimal string alignment):
+/// insertions, deletions, substitutions and swaps of two neighbouring
+/// characters each count 1, so `form` is one edit from `from`. Words longer
+/// than [`MAX_SUGGESTED`] characters are near nothing (no quadratic work on a
+/// pasted paragraph).
 pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = (above + 1)
-                .min(row[j] + 1)
-                .min(diagonal + usize::from(ca != cb));
-            diagonal = above;
+    if a.len() > MAX_SUGGESTED || b.len() > MAX_SUGGESTED {
+        return usize::MAX / 2;
+    }
+    let w = b.len() + 1;
+    let mut d = vec![0usize; (a.len() + 1) * w];
+    for (j, cell) in d.iter_mut().enumerate().take(w) {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        d[i * w] = i;
+        for j in 1..w {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[(i - 1) * w + j] + 1)
+                .min(d[i * w + j - 1] + 1)
+                .min(d[(i - 1) * w + j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[(i - 2) * w + j - 2] + 1);
+            }
+            d[i * w + j] = v;
         }
     }
-    row[b.len()]
+    d[a.len() * w + b.len()]
 }
+
+/// The longest word [`edit_distance`] compares.
+pub(crate) const MAX_SUGGESTED: usize = 64;
 
 #[cfg(test)]
 mod tests {
@@ -230,6 +278,9 @@ mod tests {
         assert_eq!(edit_distance("kitten", "sitting"), 3);
         assert_eq!(edit_distance("", "abc"), 3);
         assert_eq!(edit_distance("horizn", "horizon"), 1);
+        assert_eq!(edit_distance("form", "from"), 1);
+        assert_eq!(edit_distance("ca", "abc"), 3);
+        assert!(edit_distance(&"x".repeat(100), "x") > 1000);
         let m = "unknown field `elastcity`, expected one of `elasticity`, `pass_through`";
         assert_eq!(suggest_field(m).as_deref(), Some("elasticity"));
         let far = "unknown field `colour`, expected one of `name`, `country`";

@@ -276,7 +276,7 @@ fn scenario_entries() -> Vec<Entry> {
         bad(
             "scenario: unknown key",
             "name: s\ntarif: {}\n",
-            "s.yaml:2:1: unknown field `tarif`",
+            "s.yaml:2:1: `tarif`: unknown key `tarif`; did you mean `tariffs`?",
         ),
         bad(
             "scenario: wrong type",
@@ -321,7 +321,7 @@ fn scenario_entries() -> Vec<Entry> {
         bad(
             "scenario: distribution out of range",
             "assumptions: {pass_through: {uniform: {low: 0.5, high: 1.5}}}\n",
-            "`assumptions.pass_through`: high 1.5 is not between 0 and 1",
+            "`assumptions.pass_through.uniform.high`: high 1.5 is not between 0 and 1",
         ),
         bad(
             "scenario: sweep too large",
@@ -368,7 +368,7 @@ fn scenario_entries() -> Vec<Entry> {
             "run: scenario problem",
             &[("s.yaml", "draws: 0\n")],
             &["run", "{dir}/s.yaml", "--out", "{dir}/out"],
-            &["s.yaml:1:8: `draws`: draws must be between 1 and 100000"],
+            &["s.yaml:1:8: `draws`: draws 0 is not between 1 and 100000"],
         ),
     ]
 }

@@ -18,7 +18,7 @@ fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
 fn load(
     paths: &[PathBuf],
 ) -> Result<Vec<(scenario::Scenario, scenario::ResolvedSpec)>, ScenarioError> {
-    scenario::load_resolved(paths, ValidationContext { first_month: None })
+    scenario::load_resolved(paths, ValidationContext { first_month: None }).map(|l| l.scenarios)
 }
 
 const NEW_PLANT: &str = "  - {name: Extra, country: USA, tonnes_per_year: 2000, start: 2027-01, ramp_months: 1, utilization: 1, displacement: 1, serves: {USA: 1}}\n";
@@ -193,12 +193,9 @@ fn one_run_lists_three_typos_with_suggestions() {
     assert_eq!(err.0.len(), 3, "{err}");
     let text = err.to_string();
     for expected in [
-        "t1.yaml:2:3: `assumptions`: unknown field `elastcity`",
-        "did you mean `elasticity`?",
-        "t2.yaml:1:1: unknown field `horizn`",
-        "did you mean `horizon`?",
-        "t3.yaml:2:29: `capacity[0]`: unknown field `tonnes_per_yer`",
-        "did you mean `tonnes_per_year`?",
+        "t1.yaml:2:3: `assumptions.elastcity`: unknown key `elastcity`; did you mean `elasticity`?",
+        "t2.yaml:1:1: `horizn`: unknown key `horizn`; did you mean `horizon`?",
+        "t3.yaml:2:29: `capacity[0].tonnes_per_yer`: unknown key `tonnes_per_yer`; did you mean `tonnes_per_year`?",
     ] {
         assert!(text.contains(expected), "{expected} missing from\n{text}");
     }

@@ -43,6 +43,9 @@ pub(crate) struct RunArgs {
     /// Worker threads, 1 to 1024 [default: all cores].
     #[arg(long, value_name = "T", value_parser = clap::value_parser!(u16).range(1..=1024))]
     threads: Option<u16>,
+    /// Treat the scenarios' warnings (probable mistakes) as errors.
+    #[arg(long)]
+    strict: bool,
 }
 
 pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitStatus> {
@@ -69,14 +72,14 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitStatus> {
     let (panel, scenarios, obs) = match &args.models.path {
         Some(path) => {
             let panel = read_models(path)?;
-            let scenarios = load_scenarios(&args.inputs, panel.last_observed)?;
+            let scenarios = load_scenarios(&args.inputs, panel.last_observed, args.strict)?;
             // The observed history in the charts and report: the data file
             // (by default the bundled one), if it can be read.
             (panel, scenarios, args.data.load().ok())
         }
         None => {
             let obs = args.data.load()?;
-            let scenarios = load_scenarios(&args.inputs, last_observed(&obs)?)?;
+            let scenarios = load_scenarios(&args.inputs, last_observed(&obs)?, args.strict)?;
             let panel = magcast::backtest::fit_selected(&obs, &args.config.load()?)?;
             (panel, scenarios, Some(obs))
         }
@@ -114,34 +117,38 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitStatus> {
 }
 
 /// The scenarios named on the command line, or the bundled ones if none are,
-/// checked against data that end in `last_observed`.
+/// checked against data that end in `last_observed`. Warnings go to stderr,
+/// or fail the load when `strict`.
 pub(crate) fn load_scenarios(
     inputs: &[PathBuf],
     last_observed: Month,
+    strict: bool,
 ) -> Result<Vec<scenario::Scenario>, scenario::ScenarioError> {
-    let ctx = ValidationContext {
-        first_month: Some(last_observed.plus(1)),
-    };
-    if inputs.is_empty() {
-        scenario::load_bundled(ctx)
-    } else {
-        scenario::load(inputs, ctx)
-    }
+    let loaded = load_resolved_scenarios(inputs, last_observed, strict)?;
+    Ok(loaded.into_scenarios())
 }
 
 /// [`load_scenarios`] with each scenario's resolved spec.
 pub(crate) fn load_resolved_scenarios(
     inputs: &[PathBuf],
     last_observed: Month,
-) -> Result<Vec<(scenario::Scenario, scenario::ResolvedSpec)>, scenario::ScenarioError> {
+    strict: bool,
+) -> Result<scenario::Loaded, scenario::ScenarioError> {
     let ctx = ValidationContext {
         first_month: Some(last_observed.plus(1)),
     };
-    if inputs.is_empty() {
-        scenario::load_bundled_resolved(ctx)
+    let loaded = if inputs.is_empty() {
+        scenario::load_bundled_resolved(ctx)?
     } else {
-        scenario::load_resolved(inputs, ctx)
+        scenario::load_resolved(inputs, ctx)?
+    };
+    if strict {
+        return loaded.strict();
     }
+    for w in &loaded.warnings {
+        eprintln!("warning: {w}");
+    }
+    Ok(loaded)
 }
 
 /// The last month the observations cover.

@@ -26,9 +26,13 @@ pub(crate) struct ValidateArgs {
     /// Or the saved models they will run on.
     #[command(flatten)]
     models: ModelsArg,
-    /// Also print each scenario as it runs: after `extends` and `sweep`, as YAML.
+    /// Also print each scenario as it runs: after `extends` and `sweep`, as YAML,
+    /// with the importer codes read in another form listed above it.
     #[arg(long)]
     resolved: bool,
+    /// Treat warnings (probable mistakes) as errors: exit 2 if there is one.
+    #[arg(long)]
+    strict: bool,
 }
 
 pub(crate) fn validate(args: ValidateArgs) -> anyhow::Result<ExitStatus> {
@@ -36,21 +40,30 @@ pub(crate) fn validate(args: ValidateArgs) -> anyhow::Result<ExitStatus> {
         Some(path) => read_models(path)?.last_observed,
         None => last_observed(&args.data.load()?)?,
     };
-    let scenarios = load_resolved_scenarios(&args.files, last)?;
+    let loaded = load_resolved_scenarios(&args.files, last, args.strict)?;
+    let warned = match loaded.warnings.len() {
+        0 => String::new(),
+        1 => ", 1 warning".to_string(),
+        n => format!(", {n} warnings"),
+    };
     let mut text = format!(
-        "ok: {} scenario(s), projections from {}\n",
-        scenarios.len(),
+        "ok: {} scenario(s){warned}, projections from {}\n",
+        loaded.scenarios.len(),
         last.plus(1)
     );
-    for (s, _) in &scenarios {
+    for (s, _) in &loaded.scenarios {
         text.push_str(&format!(
             "  {}  (horizon {}, {} draw(s))\n",
             s.name, s.horizon, s.draws
         ));
     }
     if args.resolved {
-        for (s, r) in &scenarios {
-            text.push_str(&format!("---\n# {}\n{}", s.name, extend::to_yaml(&r.spec)));
+        for ((s, r), codes) in loaded.scenarios.iter().zip(&loaded.codes_read) {
+            text.push_str(&format!("---\n# {}\n", s.name));
+            for c in codes {
+                text.push_str(&format!("# {c}\n"));
+            }
+            text.push_str(&extend::to_yaml(&r.spec));
         }
     }
     print(&text)?;

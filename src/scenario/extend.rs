@@ -1,6 +1,7 @@
 //! Extending inherited lists: `key+:` appends to the list `key` a parent set,
-//! an entry whose `name` matches an inherited entry's replacing it in place;
-//! plain `key:` still replaces the whole list.
+//! an entry whose `name` (for duty layers: authority and importer) matches an
+//! inherited entry's replacing it in place; plain `key:` still replaces the
+//! whole list, with a warning unless the file lists the key under `replace:`.
 
 use yaml_serde::{Mapping, Value};
 
@@ -93,41 +94,62 @@ fn walk(
     }
 }
 
+/// What merging one file into its ancestors found.
+#[derive(Debug, Default)]
+pub struct Merged {
+    /// Errors: a `key+` with no inherited list.
+    pub problems: Vec<ConfigProblem>,
+    /// Warnings: a non-empty inherited list replaced by a non-empty one, when the
+    /// file does not list it under `replace`.
+    pub warnings: Vec<ConfigProblem>,
+}
+
 /// Merges `over` (one file's tree) into `base` (its ancestors merged): maps
 /// merge key by key, `key+` extends the list `key`, anything else replaces.
-/// Problems (a `key+` with no inherited list) are located in `source`.
+/// `replace` names the lists (`capacity`, `tariffs.layers`) the file replaces
+/// on purpose. Problems are located in `source`.
 pub fn merge(
     base: &mut Value,
     over: Value,
     at: &KeyPath,
     source: &YamlSource,
-) -> Vec<ConfigProblem> {
-    let mut problems = Vec::new();
+    replace: &[String],
+) -> Merged {
+    let mut out = Merged::default();
     match (base, over) {
         (Value::Mapping(b), Value::Mapping(o)) => {
             for (k, v) in o {
                 let key = k.as_str().unwrap_or_default().to_string();
+                let here = at.key(&key);
                 let list_plus = key
                     .strip_suffix('+')
                     .filter(|l| is_list_key(&key_names(at), l));
                 if let Some(list) = list_plus {
-                    let here = at.key(&key);
                     match b.get_mut(list) {
                         Some(Value::Sequence(inherited)) => extend(inherited, v),
-                        _ => problems.push(source.problem(
+                        _ => out.problems.push(source.problem(
                             &here,
                             format!("`{key}` extends an inherited `{list}`, but no parent scenario sets `{list}`; write `{list}:` instead"),
                         )),
                     }
                     continue;
                 }
+                if is_list_key(&key_names(at), &key) {
+                    warn_replaced(b.get(&k), &v, &here, source, replace, &mut out);
+                }
                 match b.get_mut(&k) {
-                    Some(existing) => problems.extend(merge(existing, v, &at.key(&key), source)),
+                    Some(existing) => {
+                        let inner = merge(existing, v, &here, source, replace);
+                        out.problems.extend(inner.problems);
+                        out.warnings.extend(inner.warnings);
+                    }
                     // A new mapping is merged into an empty one, so that a `+`
                     // inside it with nothing to extend is reported too.
                     None if v.is_mapping() => {
                         let mut fresh = Value::Mapping(Mapping::new());
-                        problems.extend(merge(&mut fresh, v, &at.key(&key), source));
+                        let inner = merge(&mut fresh, v, &here, source, replace);
+                        out.problems.extend(inner.problems);
+                        out.warnings.extend(inner.warnings);
                         b.insert(k, fresh);
                     }
                     None => {
@@ -138,7 +160,45 @@ pub fn merge(
         }
         (b, o) => *b = o,
     }
-    problems
+    out
+}
+
+/// A warning when a file replaces a non-empty inherited list with a non-empty
+/// one without saying so: the usual mistake is to mean "add".
+fn warn_replaced(
+    inherited: Option<&Value>,
+    new: &Value,
+    at: &KeyPath,
+    source: &YamlSource,
+    replace: &[String],
+    out: &mut Merged,
+) {
+    let (Some(Value::Sequence(old)), Value::Sequence(new)) = (inherited, new) else {
+        return;
+    };
+    let path = at.to_string();
+    if old.is_empty() || new.is_empty() || replace.contains(&path) {
+        return;
+    }
+    let last = at.0.last().map(|s| match s {
+        KeyStep::Key(k) => k.clone(),
+        KeyStep::Index(i) => i.to_string(),
+    });
+    let key = last.unwrap_or_default();
+    out.warnings.push(source.problem(
+        at,
+        format!(
+            "this replaces the {} inherited `{path}` entries; write `{key}+:` to add to them \
+             (an entry with the same {} replaces one), or list `{path}` under `replace:` if \
+             replacing them all is meant",
+            old.len(),
+            if path == "tariffs.layers" {
+                "authority and importer"
+            } else {
+                "name"
+            },
+        ),
+    ));
 }
 
 fn key_names(at: &KeyPath) -> Vec<String> {
@@ -150,15 +210,19 @@ fn key_names(at: &KeyPath) -> Vec<String> {
         .collect()
 }
 
-/// Appends `items` to `inherited`; an item whose `name` equals an inherited
-/// entry's replaces that entry where it stands.
+/// Appends `items` to `inherited`; an item with the same identity as an
+/// inherited entry (its `name`; for a duty layer its authority and importer)
+/// replaces that entry where it stands.
 fn extend(inherited: &mut Vec<Value>, items: Value) {
     let Value::Sequence(items) = items else {
         return;
     };
     for item in items {
-        let slot =
-            entry_name(&item).and_then(|n| inherited.iter().position(|e| entry_name(e) == Some(n)));
+        let slot = entry_identity(&item).and_then(|n| {
+            inherited
+                .iter()
+                .position(|e| entry_identity(e) == Some(n.clone()))
+        });
         match slot {
             Some(i) => inherited[i] = item,
             None => inherited.push(item),
@@ -166,8 +230,90 @@ fn extend(inherited: &mut Vec<Value>, items: Value) {
     }
 }
 
-fn entry_name(v: &Value) -> Option<&str> {
-    v.as_mapping()?.get("name")?.as_str()
+/// What makes two list entries the same entry: `name`, or for a duty layer its
+/// `authority` and `importer` (the code as the checker reads it, so `usa` is USA).
+fn entry_identity(v: &Value) -> Option<String> {
+    let m = v.as_mapping()?;
+    if let Some(name) = m.get("name").and_then(Value::as_str) {
+        return Some(format!("name:{name}"));
+    }
+    let authority = m.get("authority")?.as_str()?;
+    let importer = m.get("importer")?.as_str()?;
+    let code = importer
+        .parse::<crate::data::Importer>()
+        .map_or_else(|_| importer.to_string(), |i| i.code().to_string());
+    Some(format!("layer:{authority}@{code}"))
+}
+
+/// Warnings for a file's `tariffs.changes` (or `changes+`) entries whose
+/// importer has duty layers inherited from `merged` (the ancestors) while the
+/// file leaves the layers alone: the steps add to the layers, and the usual
+/// intent was to give a total.
+pub fn changes_over_layers(
+    merged: &Value,
+    file: &Value,
+    source: &YamlSource,
+) -> Vec<ConfigProblem> {
+    let code = |v: &Value| {
+        v.as_str().map(|c| {
+            c.parse::<crate::data::Importer>()
+                .map_or_else(|_| c.to_string(), |i| i.code().to_string())
+        })
+    };
+    let Some(tariffs) = file.get("tariffs").and_then(Value::as_mapping) else {
+        return Vec::new();
+    };
+    if tariffs.contains_key("layers") || tariffs.contains_key("layers+") {
+        return Vec::new();
+    }
+    let inherited: Vec<(String, String)> = merged
+        .get("tariffs")
+        .and_then(|t| t.get("layers"))
+        .and_then(Value::as_sequence)
+        .map(|layers| {
+            layers
+                .iter()
+                .filter_map(|l| {
+                    let authority = l.get("authority")?.as_str()?.to_string();
+                    Some((code(l.get("importer")?)?, authority))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut out = Vec::new();
+    for key in ["changes", "changes+"] {
+        let Some(entries) = tariffs.get(key).and_then(Value::as_sequence) else {
+            continue;
+        };
+        for (i, entry) in entries.iter().enumerate() {
+            let Some(importer) = entry.get("importer").and_then(code) else {
+                continue;
+            };
+            let authorities: Vec<&str> = inherited
+                .iter()
+                .filter(|(c, _)| *c == importer)
+                .map(|(_, a)| a.as_str())
+                .collect();
+            if authorities.is_empty() {
+                continue;
+            }
+            let at = KeyPath::default()
+                .key("tariffs")
+                .key(key)
+                .index(i)
+                .key("importer");
+            out.push(source.problem(
+                &at,
+                format!(
+                    "{importer} has inherited duty layers ({}) and this step adds to them; to change \
+                     one duty, give its layer again in `tariffs.layers+` (same authority and \
+                     importer); to give the total instead, set `tariffs.layers: []` here",
+                    authorities.join(", ")
+                ),
+            ));
+        }
+    }
+    out
 }
 
 /// A resolved spec as YAML with unset keys left out: what the run uses. It goes

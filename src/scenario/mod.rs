@@ -8,10 +8,13 @@
 
 mod checked;
 pub mod extend;
+pub mod keys;
 mod param;
 mod resolve;
 mod schedule;
+pub mod schema;
 mod spec;
+mod structure;
 mod validate;
 
 use std::path::{Path, PathBuf};
@@ -22,8 +25,8 @@ pub use checked::{
 };
 pub use param::{Param, Range};
 pub use resolve::{
-    MAX_VARIANTS, ResolvedSpec, ScenarioFile, expand_inputs, parse_key, read_file, read_text,
-    resolve,
+    MAX_VARIANTS, Resolved, ResolvedSpec, ScenarioFile, expand_inputs, parse_key, read_file,
+    read_text, resolve,
 };
 pub use schedule::{ScheduleRow, TariffSchedule};
 pub use spec::{
@@ -31,7 +34,7 @@ pub use spec::{
     ParamSpec, PlantSpec, PriceSpec, RampCurve, ScenarioSpec, TargetsSpec, TariffChangeSpec,
     TariffLayerSpec, TariffStepSpec, TariffsSpec,
 };
-pub use validate::{MAX_DRAWS, ValidationContext, check};
+pub use validate::{Checked, MAX_DRAWS, ValidationContext, check};
 
 use crate::yaml::{ConfigProblem, render_problems};
 
@@ -87,23 +90,63 @@ impl ScenarioError {
     }
 }
 
+/// Checked scenarios with what checking noticed.
+#[derive(Debug, Clone, Default)]
+pub struct Loaded {
+    /// Each scenario with the resolved spec it was checked from (after
+    /// `extends` and `sweep`), so that a user can see exactly what runs.
+    pub scenarios: Vec<(Scenario, ResolvedSpec)>,
+    /// Values that are allowed but probably wrong, each once, in file order.
+    pub warnings: Vec<ConfigProblem>,
+    /// Importer codes written in another accepted form, with what they were read
+    /// as, for each scenario (same order as `scenarios`).
+    pub codes_read: Vec<Vec<ConfigProblem>>,
+}
+
+impl Loaded {
+    /// The scenarios alone.
+    pub fn into_scenarios(self) -> Vec<Scenario> {
+        self.scenarios.into_iter().map(|(s, _)| s).collect()
+    }
+
+    /// Strict checking: any warning is an error.
+    ///
+    /// # Errors
+    /// [`ScenarioError`] with every warning, if there is one.
+    pub fn strict(self) -> Result<Loaded, ScenarioError> {
+        if self.warnings.is_empty() {
+            return Ok(self);
+        }
+        Err(ScenarioError(
+            self.warnings
+                .into_iter()
+                .map(|mut w| {
+                    w.message = format!(
+                        "{} (a warning; strict checking makes it an error)",
+                        w.message
+                    );
+                    w
+                })
+                .collect(),
+        ))
+    }
+}
+
 /// Reads, resolves and checks the scenarios in `inputs` (files or folders).
+/// Warnings are dropped here: [`load_resolved`] returns them.
 ///
 /// # Errors
 /// [`ScenarioError`] with every problem found in every file.
 pub fn load(inputs: &[PathBuf], ctx: ValidationContext) -> Result<Vec<Scenario>, ScenarioError> {
-    Ok(strip(load_resolved(inputs, ctx)?))
+    Ok(load_resolved(inputs, ctx)?.into_scenarios())
 }
 
-/// [`load`], each scenario with the resolved spec it was checked from (after
-/// `extends` and `sweep`), so that a user can see exactly what runs.
+/// [`load`], each scenario with the resolved spec it was checked from, and the
+/// warnings.
 ///
 /// # Errors
 /// As [`load`].
-pub fn load_resolved(
-    inputs: &[PathBuf],
-    ctx: ValidationContext,
-) -> Result<Vec<(Scenario, ResolvedSpec)>, ScenarioError> {
+pub fn load_resolved(inputs: &[PathBuf], ctx: ValidationContext) -> Result<Loaded, ScenarioError> {
     let paths = expand_inputs(inputs).map_err(ScenarioError)?;
     let mut problems = Vec::new();
     let mut files = Vec::new();
@@ -122,16 +165,14 @@ pub fn load_resolved(
 /// [`ScenarioError`] only if the build bundled files that do not check against
 /// `ctx` (e.g. a horizon before the data of a user's own `--data` file ends).
 pub fn load_bundled(ctx: ValidationContext) -> Result<Vec<Scenario>, ScenarioError> {
-    Ok(strip(load_bundled_resolved(ctx)?))
+    Ok(load_bundled_resolved(ctx)?.into_scenarios())
 }
 
 /// [`load_bundled`] with the resolved specs, as [`load_resolved`].
 ///
 /// # Errors
 /// As [`load_bundled`].
-pub fn load_bundled_resolved(
-    ctx: ValidationContext,
-) -> Result<Vec<(Scenario, ResolvedSpec)>, ScenarioError> {
+pub fn load_bundled_resolved(ctx: ValidationContext) -> Result<Loaded, ScenarioError> {
     let mut problems = Vec::new();
     let mut files = Vec::new();
     for (name, _) in BUNDLED_SCENARIO_FILES {
@@ -142,10 +183,6 @@ pub fn load_bundled_resolved(
         }
     }
     check_files(&files, problems, ctx)
-}
-
-fn strip(pairs: Vec<(Scenario, ResolvedSpec)>) -> Vec<Scenario> {
-    pairs.into_iter().map(|(s, _)| s).collect()
 }
 
 /// The bundled scenario file called `name` (without `.yaml`), read.
@@ -167,26 +204,68 @@ fn check_files(
     files: &[ScenarioFile],
     mut problems: Vec<ConfigProblem>,
     ctx: ValidationContext,
-) -> Result<Vec<(Scenario, ResolvedSpec)>, ScenarioError> {
-    let (resolved, mut more) = resolve(files);
-    problems.append(&mut more);
-    let mut scenarios = Vec::new();
-    for r in resolved {
+) -> Result<Loaded, ScenarioError> {
+    let resolved = resolve(files);
+    problems.extend(resolved.problems);
+    let mut loaded = Loaded {
+        warnings: resolved.warnings,
+        ..Loaded::default()
+    };
+    let read = problems.len();
+    for r in resolved.specs {
         match check(&r, ctx) {
-            Ok(s) => scenarios.push((s, r)),
-            Err(mut p) => problems.append(&mut p),
+            Ok(c) => {
+                loaded.warnings.extend(c.warnings);
+                loaded.codes_read.push(c.codes_read);
+                loaded.scenarios.push((c.scenario, r));
+            }
+            Err(p) => {
+                let fresh: Vec<ConfigProblem> = p
+                    .into_iter()
+                    .filter(|p| !problems[..read].iter().any(|f| same_value(f, p)))
+                    .collect();
+                problems.extend(fresh);
+            }
         }
     }
-    if problems.is_empty() {
-        Ok(scenarios)
-    } else {
-        Err(ScenarioError(problems))
+    if !problems.is_empty() {
+        return Err(ScenarioError(unique(problems)));
     }
+    loaded.warnings = unique(loaded.warnings);
+    Ok(loaded)
 }
 
-/// The JSON Schema of the scenario file format, for editors' autocompletion.
+/// Whether the checker's `p` is about the value a form problem `f` (found by
+/// the schema before typing) already reported: the same key, or `f` inside a
+/// distribution given for `p`.
+fn same_value(f: &ConfigProblem, p: &ConfigProblem) -> bool {
+    if f.path != p.path {
+        return false;
+    }
+    f.key == p.key
+        || ["normal", "lognormal", "uniform", "triangular", "values"]
+            .iter()
+            .any(|d| f.key.starts_with(&format!("{}.{d}", p.key)))
+}
+
+/// Each problem once, first seen first: sweep variants and children repeat
+/// their parents' problems at the same place.
+fn unique(problems: Vec<ConfigProblem>) -> Vec<ConfigProblem> {
+    let mut out: Vec<ConfigProblem> = Vec::with_capacity(problems.len());
+    for p in problems {
+        let same_place = |q: &ConfigProblem| {
+            q.path == p.path && q.line == p.line && q.column == p.column && q.key == p.key
+        };
+        if !out.iter().any(|q| same_place(q) && q.message == p.message) {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// The JSON Schema of the scenario file format ([`schema`]).
 pub fn json_schema() -> serde_json::Value {
-    serde_json::to_value(schemars::schema_for!(ScenarioSpec)).unwrap_or_default()
+    schema::json_schema()
 }
 
 /// The default name of a scenario file: its name without extension.

@@ -213,6 +213,21 @@ impl Param {
         v.clamp(self.range.min, self.range.max)
     }
 
+    /// The greatest value the parameter is meant to take, for warnings: the
+    /// fixed value, the largest of a list, the `high` of a uniform or triangular,
+    /// the mean of a normal, the median of a log-normal.
+    pub fn upper(&self) -> f64 {
+        match &self.spec {
+            ParamSpec::Value(v) => *v,
+            ParamSpec::Distribution(d) => match d {
+                Distribution::Normal { mean, .. } => *mean,
+                Distribution::Lognormal { meanlog, .. } => meanlog.exp(),
+                Distribution::Uniform { high, .. } | Distribution::Triangular { high, .. } => *high,
+                Distribution::Values(v) => v.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+            },
+        }
+    }
+
     /// One draw, clipped to the parameter's range.
     pub fn sample<R: Rng + ?Sized>(&self, rng: &mut R) -> f64 {
         let v = match (&self.sampler, &self.spec) {

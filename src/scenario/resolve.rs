@@ -30,6 +30,10 @@ pub struct ScenarioFile {
     pub spec: ScenarioSpec,
     /// `name`, or the file name without extension.
     pub name: String,
+    /// Problems of form the JSON Schema found in a file that could still be
+    /// typed (values out of range, bad months or codes): reported with the
+    /// checker's, which then also runs.
+    pub form_problems: Vec<ConfigProblem>,
 }
 
 impl std::fmt::Debug for YamlSource {
@@ -122,7 +126,12 @@ pub fn read_text(path: &Path, text: String) -> Result<ScenarioFile, Vec<ConfigPr
     if !plus.is_empty() {
         return Err(plus);
     }
-    let spec: ScenarioSpec = source.deserialize().map_err(|p| vec![p])?;
+    let form = super::structure::check(&value, &source);
+    let spec: ScenarioSpec = match source.deserialize() {
+        Ok(spec) => spec,
+        Err(p) if form.is_empty() => return Err(vec![p]),
+        Err(_) => return Err(form),
+    };
     let name = spec
         .name
         .clone()
@@ -133,6 +142,7 @@ pub fn read_text(path: &Path, text: String) -> Result<ScenarioFile, Vec<ConfigPr
         value,
         spec,
         name,
+        form_problems: form,
     })
 }
 
@@ -178,16 +188,28 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, Vec<ConfigProbl
     }
 }
 
+/// What [`resolve`] made of a set of files.
+#[derive(Debug, Default)]
+pub struct Resolved {
+    /// The scenarios (one per sweep variant).
+    pub specs: Vec<ResolvedSpec>,
+    /// Errors.
+    pub problems: Vec<ConfigProblem>,
+    /// Warnings raised while merging (lists replaced, changes over inherited layers).
+    pub warnings: Vec<ConfigProblem>,
+}
+
 /// Resolves every file in `files` (in order): follows `extends` through the
 /// other files or `<folder>/<name>.yaml`, merges, expands sweeps. Collects every
 /// problem.
-pub fn resolve(files: &[ScenarioFile]) -> (Vec<ResolvedSpec>, Vec<ConfigProblem>) {
+pub fn resolve(files: &[ScenarioFile]) -> Resolved {
     let mut by_name: BTreeMap<String, ScenarioFile> = BTreeMap::new();
     for f in files {
         by_name.entry(f.name.clone()).or_insert_with(|| f.clone());
     }
     let mut out = Vec::new();
     let mut problems = Vec::new();
+    let mut warnings = Vec::new();
     let mut seen_names: BTreeMap<String, PathBuf> = BTreeMap::new();
     for f in files {
         if let Some(first) = seen_names.insert(f.name.clone(), f.path.clone()) {
@@ -204,23 +226,16 @@ pub fn resolve(files: &[ScenarioFile]) -> (Vec<ResolvedSpec>, Vec<ConfigProblem>
         match chain(f, &mut by_name) {
             Err(p) => problems.push(p),
             Ok(chain) => {
-                let mut merged = Value::Mapping(Mapping::new());
-                let mut ok = true;
-                for ancestor in chain.iter().rev() {
-                    let mut v = ancestor.value.clone();
-                    if let Value::Mapping(m) = &mut v {
-                        for k in ["extends", "sweep", "name"] {
-                            m.remove(k);
-                        }
+                let merged = match merge_chain(&chain) {
+                    Ok((merged, mut w)) => {
+                        warnings.append(&mut w);
+                        merged
                     }
-                    let mut p =
-                        extend::merge(&mut merged, v, &KeyPath::default(), &ancestor.source);
-                    ok &= p.is_empty();
-                    problems.append(&mut p);
-                }
-                if !ok {
-                    continue;
-                }
+                    Err(mut p) => {
+                        problems.append(&mut p);
+                        continue;
+                    }
+                };
                 let sources: Vec<Arc<YamlSource>> =
                     chain.iter().map(|c| c.source.clone()).collect();
                 match expand_sweep(f, merged, &sources) {
@@ -230,7 +245,51 @@ pub fn resolve(files: &[ScenarioFile]) -> (Vec<ResolvedSpec>, Vec<ConfigProblem>
             }
         }
     }
-    (out, problems)
+    // Form problems of every file read, the parents found on the way included.
+    let mut form: Vec<ConfigProblem> = files.iter().flat_map(|f| f.form_problems.clone()).collect();
+    for f in by_name.values() {
+        if !files.iter().any(|g| g.path == f.path) {
+            form.extend(f.form_problems.clone());
+        }
+    }
+    form.append(&mut problems);
+    Resolved {
+        specs: out,
+        problems: form,
+        warnings,
+    }
+}
+
+/// Merges a chain (child first) from the root down, with the warnings each
+/// file's merge raised.
+fn merge_chain(chain: &[ScenarioFile]) -> Result<(Value, Vec<ConfigProblem>), Vec<ConfigProblem>> {
+    let mut merged = Value::Mapping(Mapping::new());
+    let mut problems = Vec::new();
+    let mut warnings = Vec::new();
+    for ancestor in chain.iter().rev() {
+        let mut v = ancestor.value.clone();
+        if let Value::Mapping(m) = &mut v {
+            for k in ["extends", "sweep", "name", "replace"] {
+                m.remove(k);
+            }
+        }
+        let replace = ancestor.spec.replace.clone().unwrap_or_default();
+        warnings.extend(extend::changes_over_layers(&merged, &v, &ancestor.source));
+        let m = extend::merge(
+            &mut merged,
+            v,
+            &KeyPath::default(),
+            &ancestor.source,
+            &replace,
+        );
+        problems.extend(m.problems);
+        warnings.extend(m.warnings);
+    }
+    if problems.is_empty() {
+        Ok((merged, warnings))
+    } else {
+        Err(problems)
+    }
 }
 
 /// The file and its ancestors, child first.
@@ -275,7 +334,13 @@ fn chain(
                         }
                     },
                 };
-                let loaded = read.map_err(|mut p| p.remove(0))?;
+                let loaded = read.map_err(|p| {
+                    p.into_iter().next().unwrap_or_else(|| {
+                        child
+                            .source
+                            .problem(&key, format!("cannot read the parent `{parent}`"))
+                    })
+                })?;
                 known.insert(parent.clone(), loaded.clone());
                 loaded
             }

@@ -133,6 +133,9 @@ pub struct ScenarioSpec {
     /// Credits appended to the inherited `production_credits`.
     #[serde(rename = "production_credits+")]
     pub production_credits_extend: Option<Vec<CreditSpec>>,
+    /// Inherited lists this file replaces on purpose (`capacity`, `tariffs.layers`…):
+    /// replacing a non-empty inherited list with a non-empty one warns otherwise.
+    pub replace: Option<Vec<String>>,
     /// Parameter sweep: dotted key path → values; one variant per combination.
     pub sweep: Option<BTreeMap<String, Vec<ParamSpec>>>,
 }
@@ -245,6 +248,9 @@ pub struct PlantSpec {
     pub serves: Option<BTreeMap<String, ParamSpec>>,
     /// Share of its output that replaces imports from China (default 1).
     pub displacement: Option<ParamSpec>,
+    /// Why a plant that starts before the data end belongs in the scenario
+    /// (its output until then is already in the data); free text.
+    pub reason: Option<String>,
 }
 
 /// The shape of a plant's ramp from first output to nameplate.

@@ -1,15 +1,17 @@
 //! Checking a resolved spec into a [`Scenario`] the engine can run, collecting
-//! every problem with its file, line, column and key path.
+//! every problem with its file, line, column and key path, and every warning:
+//! values inside their range that are probably mistakes (a rate of 2,500 %,
+//! dates outside the projection, a plant that is already in the data).
 
+mod drivers;
 mod tariffs;
+mod warnings;
 
-use super::checked::{
-    Assumptions, Credit, DemandDriver, Diversion, ExportControl, Growth, Plant, Scenario, Targets,
-    defaults,
-};
-use super::param::{Param, Range};
+use super::checked::{Assumptions, Scenario, Targets, defaults};
+use super::keys::{self, ParamKey};
+use super::param::Param;
 use super::resolve::ResolvedSpec;
-use super::spec::{ParamSpec, RampCurve, TargetsSpec};
+use super::spec::{ParamSpec, TargetsSpec};
 use crate::data::{Country, Importer, Month};
 use crate::yaml::{ConfigProblem, KeyPath};
 
@@ -24,9 +26,25 @@ pub struct ValidationContext {
     pub first_month: Option<Month>,
 }
 
+/// A checked scenario with what the checker noticed on the way.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    /// The scenario.
+    pub scenario: Scenario,
+    /// Values that are allowed but probably wrong, located.
+    pub warnings: Vec<ConfigProblem>,
+    /// Importer codes written in another accepted form (`de`, `eu`), with the
+    /// code they were read as, located: for the resolved view.
+    pub codes_read: Vec<ConfigProblem>,
+}
+
 struct Checker<'a> {
     resolved: &'a ResolvedSpec,
+    ctx: ValidationContext,
+    horizon: Option<Month>,
     problems: Vec<ConfigProblem>,
+    warnings: Vec<ConfigProblem>,
+    codes_read: Vec<ConfigProblem>,
 }
 
 impl Checker<'_> {
@@ -34,25 +52,34 @@ impl Checker<'_> {
         self.problems.push(self.resolved.problem(key, message));
     }
 
-    fn param(
-        &mut self,
-        key: &KeyPath,
-        spec: Option<&ParamSpec>,
-        default: f64,
-        range: Range,
-    ) -> Param {
-        match spec {
-            None => Param::check(&ParamSpec::Value(default), range)
-                .unwrap_or_else(|_| Param::fixed(default)),
-            Some(s) => Param::check(s, range).unwrap_or_else(|why| {
-                self.problem(key, why);
+    fn warn(&mut self, key: &KeyPath, message: impl Into<String>) {
+        self.warnings.push(self.resolved.problem(key, message));
+    }
+
+    /// The parameter at `at`, checked against `key`'s range (its default when
+    /// left out), with a warning when its value is suspicious.
+    fn param(&mut self, at: &KeyPath, spec: Option<&ParamSpec>, key: &ParamKey) -> Param {
+        let default = key.default.unwrap_or(0.0);
+        let Some(spec) = spec else {
+            return Param::check(&ParamSpec::Value(default), key.range)
+                .unwrap_or_else(|_| Param::fixed(default));
+        };
+        match Param::check(spec, key.range) {
+            Ok(p) => {
+                if let Some(why) = warnings::suspicious(&p, key) {
+                    self.warn(at, why);
+                }
+                p
+            }
+            Err(why) => {
+                self.problem(at, why);
                 Param::fixed(default)
-            }),
+            }
         }
     }
 
-    fn required(&mut self, key: &KeyPath, spec: &ParamSpec, range: Range) -> Param {
-        self.param(key, Some(spec), 0.0, range)
+    fn required(&mut self, at: &KeyPath, spec: &ParamSpec, key: &ParamKey) -> Param {
+        self.param(at, Some(spec), key)
     }
 
     fn month(&mut self, key: &KeyPath, text: &str) -> Option<Month> {
@@ -67,7 +94,15 @@ impl Checker<'_> {
 
     fn importer(&mut self, key: &KeyPath, code: &str) -> Option<Importer> {
         match code.parse::<Importer>() {
-            Ok(i) => Some(i),
+            Ok(i) => {
+                if code != i.code() {
+                    let read = self
+                        .resolved
+                        .problem(key, format!("`{code}` read as {}", i.code()));
+                    self.codes_read.push(read);
+                }
+                Some(i)
+            }
             Err(e) => {
                 let message = match suggest_country(code) {
                     Some(near) => format!("{e}; did you mean `{near}`?"),
@@ -113,16 +148,17 @@ impl Checker<'_> {
         }
     }
 
-    /// Shares of one map: each in [0, 1], their central values summing to ≤ 1.
+    /// Shares of one map (`key` says their range): their central values sum to ≤ 1.
     fn shares(
         &mut self,
-        key: &KeyPath,
+        at: &KeyPath,
         map: &std::collections::BTreeMap<String, ParamSpec>,
+        key: &ParamKey,
     ) -> Vec<(Importer, Param)> {
         let mut out = Vec::new();
         for (code, spec) in map {
-            let k = key.key(code);
-            let share = self.required(&k, spec, Range::UNIT);
+            let k = at.key(code);
+            let share = self.required(&k, spec, key);
             if let Some(i) = self.importer(&k, code) {
                 out.push((i, share));
             }
@@ -130,7 +166,7 @@ impl Checker<'_> {
         let total: f64 = out.iter().map(|(_, p)| p.central()).sum();
         if total > 1.0 + 1e-9 {
             let shown = (total * 1e6).round() / 1e6;
-            self.problem(key, format!("the shares add up to {shown}, more than 1"));
+            self.problem(at, format!("the shares add up to {shown}, more than 1"));
         }
         out
     }
@@ -151,12 +187,16 @@ impl Checker<'_> {
 pub fn check(
     resolved: &ResolvedSpec,
     ctx: ValidationContext,
-) -> Result<Scenario, Vec<ConfigProblem>> {
+) -> Result<Checked, Vec<ConfigProblem>> {
     let spec = &resolved.spec;
     let root = KeyPath::default();
     let mut c = Checker {
         resolved,
+        ctx,
+        horizon: None,
         problems: Vec::new(),
+        warnings: Vec::new(),
+        codes_read: Vec::new(),
     };
     let horizon = c.month(
         &root.key("horizon"),
@@ -170,6 +210,7 @@ pub fn check(
             format!("the horizon {h} is before the first projected month {first}"),
         );
     }
+    c.horizon = horizon;
     let draws = spec.draws.unwrap_or(defaults::DRAWS);
     if draws == 0 || draws > MAX_DRAWS {
         c.problem(
@@ -177,218 +218,17 @@ pub fn check(
             format!("draws must be between 1 and {MAX_DRAWS}, not {draws}"),
         );
     }
-    let a = spec.assumptions.clone().unwrap_or_default();
-    let ak = root.key("assumptions");
-    let price = a.price.clone().unwrap_or_default();
-    let pk = ak.key("price");
-    let assumptions = Assumptions {
-        elasticity: c.param(
-            &ak.key("elasticity"),
-            a.elasticity.as_ref(),
-            defaults::ELASTICITY,
-            Range::NON_NEGATIVE,
-        ),
-        pass_through: c.param(
-            &ak.key("pass_through"),
-            a.pass_through.as_ref(),
-            defaults::PASS_THROUGH,
-            Range::UNIT,
-        ),
-        adjustment_months: c.param(
-            &ak.key("adjustment_months"),
-            a.adjustment_months.as_ref(),
-            defaults::ADJUSTMENT_MONTHS,
-            Range::NON_NEGATIVE,
-        ),
-        price_usd_per_t: c.param(
-            &pk.key("usd_per_t"),
-            price.usd_per_t.as_ref(),
-            defaults::PRICE_USD_PER_T,
-            Range {
-                min: 1.0,
-                max: f64::INFINITY,
-            },
-        ),
-        price_annual_change: c.param(
-            &pk.key("annual_change"),
-            price.annual_change.as_ref(),
-            0.0,
-            Range::GROWTH,
-        ),
-        baseline_uncertainty: a.baseline_uncertainty.unwrap_or(true),
-    };
-
+    let assumptions = c.assumptions(&root);
     let tariffs = c.tariffs(&root, &spec.tariffs.clone().unwrap_or_default());
-
-    let mut capacity = Vec::new();
-    for (n, p) in spec.capacity.clone().unwrap_or_default().iter().enumerate() {
-        let k = root.key("capacity").index(n);
-        let tonnes = c.required(
-            &k.key("tonnes_per_year"),
-            &p.tonnes_per_year,
-            Range::NON_NEGATIVE,
-        );
-        let ramp = c.param(
-            &k.key("ramp_months"),
-            p.ramp_months.as_ref(),
-            defaults::RAMP_MONTHS,
-            Range::NON_NEGATIVE,
-        );
-        let util = c.param(
-            &k.key("utilization"),
-            p.utilization.as_ref(),
-            defaults::UTILIZATION,
-            Range::UNIT,
-        );
-        let disp = c.param(
-            &k.key("displacement"),
-            p.displacement.as_ref(),
-            1.0,
-            Range::UNIT,
-        );
-        let country = c.country(&k.key("country"), &p.country);
-        let start = c.month(&k.key("start"), &p.start);
-        let serves = match &p.serves {
-            Some(map) => c.shares(&k.key("serves"), map),
-            None => country
-                .map(|i| vec![(i, Param::fixed(1.0))])
-                .unwrap_or_default(),
-        };
-        if let (Some(country), Some(start)) = (country, start) {
-            capacity.push(Plant {
-                name: p.name.clone(),
-                country,
-                tonnes_per_year: tonnes,
-                start,
-                ramp_months: ramp,
-                curve: p.curve.unwrap_or(RampCurve::SCurve),
-                utilization: util,
-                serves,
-                displacement: disp,
-            });
-        }
-    }
-
-    let mut demand = Vec::new();
-    for (n, d) in spec.demand.clone().unwrap_or_default().iter().enumerate() {
-        let k = root.key("demand").index(n);
-        let targets = c.targets(&k.key("importers"), &d.importers);
-        let growth = match (&d.extra_growth, &d.growth) {
-            (Some(g), None) => Some(Growth::Extra(c.required(
-                &k.key("extra_growth"),
-                g,
-                Range::GROWTH,
-            ))),
-            (None, Some(g)) => Some(Growth::Total(c.required(
-                &k.key("growth"),
-                g,
-                Range::GROWTH,
-            ))),
-            (Some(_), Some(_)) => {
-                c.problem(&k, "give either `extra_growth` or `growth`, not both");
-                None
-            }
-            (None, None) => {
-                c.problem(
-                    &k,
-                    "give `extra_growth` (on top of the baseline) or `growth` (replacing it)",
-                );
-                None
-            }
-        };
-        let from = c.month(&k.key("from"), &d.from);
-        let to = d.to.as_deref().and_then(|t| c.month(&k.key("to"), t));
-        c.ordered(&k.key("to"), from, to);
-        if let (Some(growth), Some(from)) = (growth, from) {
-            demand.push(DemandDriver {
-                targets,
-                growth,
-                from,
-                to,
-            });
-        }
-    }
-
-    let mut export_controls = Vec::new();
-    for (n, e) in spec
-        .export_controls
-        .clone()
-        .unwrap_or_default()
-        .iter()
-        .enumerate()
-    {
-        let k = root.key("export_controls").index(n);
-        let targets = c.targets(&k.key("importers"), &e.importers);
-        let vf = c.required(&k.key("volume_factor"), &e.volume_factor, Range::UNIT);
-        let rec = c.param(
-            &k.key("recovery_months"),
-            e.recovery_months.as_ref(),
-            0.0,
-            Range::NON_NEGATIVE,
-        );
-        let from = c.month(&k.key("from"), &e.from);
-        let to = c.month(&k.key("to"), &e.to);
-        c.ordered(&k.key("to"), from, to);
-        if let (Some(from), Some(to)) = (from, to) {
-            export_controls.push(ExportControl {
-                targets,
-                from,
-                to,
-                volume_factor: vf,
-                recovery_months: rec,
-            });
-        }
-    }
-
-    let mut diversion = Vec::new();
-    for (n, d) in spec
-        .diversion
-        .clone()
-        .unwrap_or_default()
-        .iter()
-        .enumerate()
-    {
-        let k = root.key("diversion").index(n);
-        let from = c.importer(&k.key("from"), &d.from);
-        let to = c.shares(&k.key("to"), &d.to);
-        if let Some(from) = from {
-            if to.iter().any(|(i, _)| *i == from) {
-                c.problem(&k.key("to"), format!("{from} cannot divert to itself"));
-            }
-            diversion.push(Diversion { from, to });
-        }
-    }
-
-    let mut credits = Vec::new();
-    for (n, cr) in spec
-        .production_credits
-        .clone()
-        .unwrap_or_default()
-        .iter()
-        .enumerate()
-    {
-        let k = root.key("production_credits").index(n);
-        let amount = c.required(&k.key("usd_per_kg"), &cr.usd_per_kg, Range::NON_NEGATIVE);
-        let eta = c.param(
-            &k.key("supply_response"),
-            cr.supply_response.as_ref(),
-            defaults::SUPPLY_RESPONSE,
-            Range::NON_NEGATIVE,
-        );
-        let country = c.country(&k.key("country"), &cr.country);
-        let from = c.month(&k.key("from"), &cr.from);
-        let to = cr.to.as_deref().and_then(|t| c.month(&k.key("to"), t));
-        c.ordered(&k.key("to"), from, to);
-        if let (Some(country), Some(from)) = (country, from) {
-            credits.push(Credit {
-                country,
-                usd_per_kg: amount,
-                from,
-                to,
-                supply_response: eta,
-            });
-        }
-    }
+    let capacity = c.plants(&root, spec.capacity.as_deref().unwrap_or_default());
+    let demand = c.demand(&root, spec.demand.as_deref().unwrap_or_default());
+    let export_controls =
+        c.export_controls(&root, spec.export_controls.as_deref().unwrap_or_default());
+    let diversion = c.diversion(&root, spec.diversion.as_deref().unwrap_or_default());
+    let credits = c.credits(
+        &root,
+        spec.production_credits.as_deref().unwrap_or_default(),
+    );
 
     if !c.problems.is_empty() {
         return Err(c.problems);
@@ -415,13 +255,55 @@ pub fn check(
     if !scenario.is_random() {
         scenario.draws = 1;
     }
-    Ok(scenario)
+    Ok(Checked {
+        scenario,
+        warnings: c.warnings,
+        codes_read: c.codes_read,
+    })
+}
+
+impl Checker<'_> {
+    /// Checks `assumptions`, every key defaulting.
+    fn assumptions(&mut self, root: &KeyPath) -> Assumptions {
+        let a = self.resolved.spec.assumptions.clone().unwrap_or_default();
+        let ak = root.key("assumptions");
+        let price = a.price.clone().unwrap_or_default();
+        let pk = ak.key("price");
+        Assumptions {
+            elasticity: self.param(
+                &ak.key("elasticity"),
+                a.elasticity.as_ref(),
+                &keys::ELASTICITY,
+            ),
+            pass_through: self.param(
+                &ak.key("pass_through"),
+                a.pass_through.as_ref(),
+                &keys::PASS_THROUGH,
+            ),
+            adjustment_months: self.param(
+                &ak.key("adjustment_months"),
+                a.adjustment_months.as_ref(),
+                &keys::ADJUSTMENT_MONTHS,
+            ),
+            price_usd_per_t: self.param(
+                &pk.key("usd_per_t"),
+                price.usd_per_t.as_ref(),
+                &keys::PRICE_USD_PER_T,
+            ),
+            price_annual_change: self.param(
+                &pk.key("annual_change"),
+                price.annual_change.as_ref(),
+                &keys::PRICE_ANNUAL_CHANGE,
+            ),
+            baseline_uncertainty: a.baseline_uncertainty.unwrap_or(true),
+        }
+    }
 }
 
 /// The one country whose English name starts with `code` (`GER` → `DEU`), else
 /// the one alpha-3 code a single letter away from it (`DUE` is two away from
 /// everything, so nothing).
-fn suggest_country(code: &str) -> Option<&'static str> {
+pub(crate) fn suggest_country(code: &str) -> Option<&'static str> {
     let upper = code.trim().to_ascii_uppercase();
     let unique = |found: Vec<&'static str>| (found.len() == 1).then(|| found[0]);
     let by_name = Country::all()

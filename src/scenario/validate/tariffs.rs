@@ -4,7 +4,8 @@
 use super::Checker;
 use crate::data::Importer;
 use crate::scenario::checked::{TariffChange, TariffLayer, TariffStep};
-use crate::scenario::param::{Param, Range};
+use crate::scenario::keys;
+use crate::scenario::param::Param;
 use crate::scenario::spec::{TariffStepSpec, TariffsSpec};
 use crate::yaml::KeyPath;
 
@@ -22,7 +23,7 @@ impl Checker<'_> {
         let mut reference = Vec::new();
         for (code, rate) in spec.reference.clone().unwrap_or_default() {
             let k = tk.key("reference").key(&code);
-            let p = self.required(&k, &rate, Range::NON_NEGATIVE);
+            let p = self.required(&k, &rate, &keys::TARIFF_REFERENCE);
             if let Some(i) = self.importer(&k, &code) {
                 reference.push((i, p));
             }
@@ -30,11 +31,12 @@ impl Checker<'_> {
         let mut changes = Vec::new();
         for (n, ch) in spec.changes.clone().unwrap_or_default().iter().enumerate() {
             let k = tk.key("changes").index(n);
-            let rate = self.required(&k.key("rate"), &ch.rate, Range::NON_NEGATIVE);
+            let rate = self.required(&k.key("rate"), &ch.rate, &keys::CHANGE_RATE);
             let importer = self.importer(&k.key("importer"), &ch.importer);
             let from = self.month(&k.key("from"), &ch.from);
             let to = ch.to.as_deref().and_then(|t| self.month(&k.key("to"), t));
             self.ordered(&k.key("to"), from, to);
+            self.after_horizon(&k.key("from"), from);
             if let (Some(importer), Some(from)) = (importer, from) {
                 changes.push(TariffChange {
                     importer,
@@ -95,10 +97,11 @@ impl Checker<'_> {
         let mut steps: Vec<(usize, TariffStep)> = Vec::new();
         for (n, s) in specs.iter().enumerate() {
             let k = key.index(n);
-            let rate = self.required(&k.key("rate"), &s.rate, Range::NON_NEGATIVE);
+            let rate = self.required(&k.key("rate"), &s.rate, &keys::STEP_RATE);
             let from = self.month(&k.key("from"), &s.from);
             let to = s.to.as_deref().and_then(|t| self.month(&k.key("to"), t));
             self.ordered(&k.key("to"), from, to);
+            self.after_horizon(&k.key("from"), from);
             if let Some(from) = from {
                 steps.push((n, TariffStep { rate, from, to }));
             }

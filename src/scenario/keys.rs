@@ -1,0 +1,187 @@
+//! The one list of a scenario's scalar parameters: where each sits in the file,
+//! the range `validate` holds it to, its default and the value above which it is
+//! probably a mistake. The checker ([`super::validate`]) and the JSON Schema
+//! ([`super::schema`]) both read it, so they cannot disagree.
+
+use super::checked::defaults;
+use super::param::Range;
+
+/// What makes a parameter's value suspicious, though allowed.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Suspicious {
+    /// A tariff rate above this fraction (3.0 = 300 %).
+    RateAbove(f64),
+    /// An annual growth rate above this fraction (0.3 = 30 %/yr).
+    GrowthAbove(f64),
+}
+
+/// One scalar parameter of the scenario format.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ParamKey {
+    /// The `$defs` name of the spec struct that holds it (as schemars names it).
+    pub owner: &'static str,
+    /// Its key in that struct.
+    pub field: &'static str,
+    /// The values it may take.
+    pub range: Range,
+    /// Its value when left out (`None`: the key is required, or has no number as
+    /// default).
+    pub default: Option<f64>,
+    /// When to warn about a value inside the range.
+    pub suspicious: Option<Suspicious>,
+    /// Whether the key maps importer codes to values (`tariffs.reference`).
+    pub per_importer: bool,
+}
+
+const fn key(owner: &'static str, field: &'static str, range: Range) -> ParamKey {
+    ParamKey {
+        owner,
+        field,
+        range,
+        default: None,
+        suspicious: None,
+        per_importer: false,
+    }
+}
+
+const fn with_default(k: ParamKey, default: f64) -> ParamKey {
+    ParamKey {
+        default: Some(default),
+        ..k
+    }
+}
+
+const fn suspicious(k: ParamKey, s: Suspicious) -> ParamKey {
+    ParamKey {
+        suspicious: Some(s),
+        ..k
+    }
+}
+
+const fn per_importer(k: ParamKey) -> ParamKey {
+    ParamKey {
+        per_importer: true,
+        ..k
+    }
+}
+
+/// Rates above 300 % are almost always a percentage written as a number
+/// (`rate: 25` for 25 %); the highest in the record is the US's 125 % of 2025.
+const RATE_LIMIT: Suspicious = Suspicious::RateAbove(3.0);
+/// Demand for magnets grows by single digits a year; 30 % a year for years is
+/// far outside anything the sources forecast.
+const GROWTH_LIMIT: Suspicious = Suspicious::GrowthAbove(0.3);
+
+/// A price in US$ per tonne: at least 1.
+const PRICE: Range = Range {
+    min: 1.0,
+    max: f64::INFINITY,
+};
+
+/// Import-demand elasticity ε.
+pub const ELASTICITY: ParamKey = with_default(
+    key("AssumptionsSpec", "elasticity", Range::NON_NEGATIVE),
+    defaults::ELASTICITY,
+);
+/// Tariff pass-through ρ.
+pub const PASS_THROUGH: ParamKey = with_default(
+    key("AssumptionsSpec", "pass_through", Range::UNIT),
+    defaults::PASS_THROUGH,
+);
+/// Months over which volumes adjust.
+pub const ADJUSTMENT_MONTHS: ParamKey = with_default(
+    key("AssumptionsSpec", "adjustment_months", Range::NON_NEGATIVE),
+    defaults::ADJUSTMENT_MONTHS,
+);
+/// Export price at the start of the projection.
+pub const PRICE_USD_PER_T: ParamKey = with_default(
+    key("PriceSpec", "usd_per_t", PRICE),
+    defaults::PRICE_USD_PER_T,
+);
+/// Annual change of the export price.
+pub const PRICE_ANNUAL_CHANGE: ParamKey = suspicious(
+    with_default(key("PriceSpec", "annual_change", Range::GROWTH), 0.0),
+    GROWTH_LIMIT,
+);
+/// Reference tariff rates, by importer.
+pub const TARIFF_REFERENCE: ParamKey = suspicious(
+    per_importer(with_default(
+        key("TariffsSpec", "reference", Range::NON_NEGATIVE),
+        0.0,
+    )),
+    RATE_LIMIT,
+);
+/// The rate of a plain tariff step.
+pub const CHANGE_RATE: ParamKey = suspicious(
+    key("TariffChangeSpec", "rate", Range::NON_NEGATIVE),
+    RATE_LIMIT,
+);
+/// The rate a layer's step adds.
+pub const STEP_RATE: ParamKey = suspicious(
+    key("TariffStepSpec", "rate", Range::NON_NEGATIVE),
+    RATE_LIMIT,
+);
+/// A plant's nameplate capacity.
+pub const TONNES_PER_YEAR: ParamKey = key("PlantSpec", "tonnes_per_year", Range::NON_NEGATIVE);
+/// A plant's ramp length.
+pub const RAMP_MONTHS: ParamKey = with_default(
+    key("PlantSpec", "ramp_months", Range::NON_NEGATIVE),
+    defaults::RAMP_MONTHS,
+);
+/// A plant's utilisation once ramped.
+pub const UTILIZATION: ParamKey = with_default(
+    key("PlantSpec", "utilization", Range::UNIT),
+    defaults::UTILIZATION,
+);
+/// Where a plant's output goes, by importer.
+pub const SERVES: ParamKey = per_importer(key("PlantSpec", "serves", Range::UNIT));
+/// The share of a plant's output that replaces imports from China.
+pub const DISPLACEMENT: ParamKey = with_default(key("PlantSpec", "displacement", Range::UNIT), 1.0);
+/// Demand growth on top of the baseline.
+pub const EXTRA_GROWTH: ParamKey = suspicious(
+    key("DemandSpec", "extra_growth", Range::GROWTH),
+    GROWTH_LIMIT,
+);
+/// Demand growth replacing the baseline's.
+pub const GROWTH: ParamKey = suspicious(key("DemandSpec", "growth", Range::GROWTH), GROWTH_LIMIT);
+/// The share of volume an export control lets through.
+pub const VOLUME_FACTOR: ParamKey = key("ExportControlSpec", "volume_factor", Range::UNIT);
+/// Months of recovery after an export control.
+pub const RECOVERY_MONTHS: ParamKey = with_default(
+    key("ExportControlSpec", "recovery_months", Range::NON_NEGATIVE),
+    0.0,
+);
+/// Where diverted volume goes, by importer.
+pub const DIVERSION_TO: ParamKey = per_importer(key("DiversionSpec", "to", Range::UNIT));
+/// A production credit per kilogram.
+pub const USD_PER_KG: ParamKey = key("CreditSpec", "usd_per_kg", Range::NON_NEGATIVE);
+/// The supply response to a credit.
+pub const SUPPLY_RESPONSE: ParamKey = with_default(
+    key("CreditSpec", "supply_response", Range::NON_NEGATIVE),
+    defaults::SUPPLY_RESPONSE,
+);
+
+/// Every scalar parameter, for the schema and for the test that no parameter of
+/// the spec types is missing here.
+pub const PARAMS: &[ParamKey] = &[
+    ELASTICITY,
+    PASS_THROUGH,
+    ADJUSTMENT_MONTHS,
+    PRICE_USD_PER_T,
+    PRICE_ANNUAL_CHANGE,
+    TARIFF_REFERENCE,
+    CHANGE_RATE,
+    STEP_RATE,
+    TONNES_PER_YEAR,
+    RAMP_MONTHS,
+    UTILIZATION,
+    SERVES,
+    DISPLACEMENT,
+    EXTRA_GROWTH,
+    GROWTH,
+    VOLUME_FACTOR,
+    RECOVERY_MONTHS,
+    DIVERSION_TO,
+    USD_PER_KG,
+    SUPPLY_RESPONSE,
+];

@@ -1,0 +1,375 @@
+//! Checking a file's form against the JSON Schema ([`super::schema`]) before it
+//! is typed, so that one `validate` lists every unknown key, wrong type,
+//! missing key, out-of-range number, bad month and unknown code of every file
+//! at once (serde would stop at the first), each located and worded for people.
+
+use std::sync::LazyLock;
+
+use jsonschema::error::ValidationErrorKind;
+use jsonschema::{ValidationError, Validator};
+use serde_json::Value;
+
+use super::validate::suggest_country;
+use crate::yaml::{ConfigProblem, KeyPath, YamlSource, edit_distance};
+
+struct Compiled {
+    schema: Value,
+    validator: Option<Validator>,
+}
+
+/// Compiled once: every file of a run is checked against it.
+static SCHEMA: LazyLock<Compiled> = LazyLock::new(|| {
+    let schema = super::schema::json_schema();
+    let validator = jsonschema::draft202012::options().build(&schema).ok();
+    Compiled { schema, validator }
+});
+
+/// The problems of form in one file's YAML tree, located in `source`.
+pub(super) fn check(value: &yaml_serde::Value, source: &YamlSource) -> Vec<ConfigProblem> {
+    let Some(validator) = SCHEMA.validator.as_ref() else {
+        // The schema is built from the code; a test makes sure it compiles.
+        return Vec::new();
+    };
+    // Keys that are not strings (e.g. `2027: x`) cannot become JSON: serde's
+    // own error reports them.
+    let Ok(mut instance) = serde_json::to_value(value) else {
+        return Vec::new();
+    };
+    drop_nulls(&mut instance);
+    let found: Vec<(KeyPath, String)> = validator
+        .iter_errors(&instance)
+        .flat_map(|e| describe(&e, &instance))
+        .collect();
+    let mut out = Vec::new();
+    for (key, message) in &found {
+        if is_typo_of(key, message, &found) {
+            continue;
+        }
+        out.push(if message.starts_with("unknown key") {
+            source.key_problem(key, message)
+        } else {
+            source.problem(key, message)
+        });
+    }
+    // In the order of the file, as a reader goes through it.
+    out.sort_by_key(|p| (p.line, p.column));
+    out
+}
+
+/// Whether a "missing key `x`" is the other half of an unknown key in the same
+/// mapping that we suggest was meant as `x`: one typo, reported once.
+fn is_typo_of(key: &KeyPath, message: &str, all: &[(KeyPath, String)]) -> bool {
+    let Some(missing) = message.strip_prefix("missing key ") else {
+        return false;
+    };
+    let suggestion = format!("did you mean {missing}?");
+    all.iter().any(|(k, m)| {
+        m.starts_with("unknown key")
+            && m.ends_with(&suggestion)
+            && k.0.len() == key.0.len() + 1
+            && k.0.starts_with(&key.0)
+    })
+}
+
+/// A null value means "unset", as a key left out does.
+fn drop_nulls(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            m.retain(|_, x| !x.is_null());
+            m.values_mut().for_each(drop_nulls);
+        }
+        Value::Array(a) => a.iter_mut().for_each(drop_nulls),
+        _ => {}
+    }
+}
+
+/// The key path of a JSON pointer into `instance`.
+fn key_path(pointer: &str, instance: &Value) -> KeyPath {
+    let mut key = KeyPath::default();
+    let mut node = Some(instance);
+    for raw in pointer.split('/').skip(1) {
+        let seg = raw.replace("~1", "/").replace("~0", "~");
+        match node {
+            Some(Value::Array(a)) => {
+                let i: usize = seg.parse().unwrap_or(0);
+                key = key.index(i);
+                node = a.get(i);
+            }
+            Some(Value::Object(m)) => {
+                node = m.get(&seg);
+                key = key.key(&seg);
+            }
+            _ => {
+                key = key.key(&seg);
+                node = None;
+            }
+        }
+    }
+    key
+}
+
+/// The schema node at a keyword location's parent (`/$defs/P/anyOf/0/minimum`
+/// → `/$defs/P/anyOf/0`).
+fn schema_node(schema_path: &str) -> Option<&'static Value> {
+    let parent = schema_path.rsplit_once('/').map_or("", |(p, _)| p);
+    SCHEMA.schema.pointer(parent)
+}
+
+fn describe(e: &ValidationError<'_>, instance: &Value) -> Vec<(KeyPath, String)> {
+    let at = key_path(e.instance_path().as_str(), instance);
+    let schema_path = e.schema_path().as_str();
+    let node = schema_node(schema_path);
+    let found = e.instance().as_ref();
+    let one = |m: String| vec![(at.clone(), m)];
+    match e.kind() {
+        ValidationErrorKind::AdditionalProperties { unexpected } => {
+            let known = property_names(node);
+            unexpected
+                .iter()
+                .map(|u| (at.key(u), unknown_key(u, &known)))
+                .collect()
+        }
+        ValidationErrorKind::Required { property } => one(format!(
+            "missing key `{}`",
+            property.as_str().unwrap_or("?")
+        )),
+        ValidationErrorKind::Type { .. } => one(format!(
+            "expected {}, found {}",
+            node.map_or("another type".into(), expected_type),
+            shown(found)
+        )),
+        ValidationErrorKind::Minimum { .. } | ValidationErrorKind::Maximum { .. } => {
+            let what = last_key(&at, schema_path.starts_with("/$defs/Param"));
+            one(format!(
+                "{what} {} is not {}",
+                shown_number(found),
+                range_of(node)
+            ))
+        }
+        ValidationErrorKind::Enum { .. } => one(not_in_enum(schema_path, found, node)),
+        ValidationErrorKind::Pattern { .. } => one(format!(
+            "{} is not a month: write YYYY-MM, e.g. 2027-01 (years 1900 to 2200)",
+            shown(found)
+        )),
+        ValidationErrorKind::MinItems { limit } => one(format!(
+            "list at least {limit} entr{}",
+            if *limit == 1 { "y" } else { "ies" }
+        )),
+        ValidationErrorKind::Constant { expected_value } => one(format!(
+            "expected {}, found {}",
+            shown(expected_value),
+            shown(found)
+        )),
+        ValidationErrorKind::PropertyNames { error } => {
+            let name = error.instance().as_str().unwrap_or_default().to_string();
+            let inner = error.schema_path().as_str();
+            let message = not_in_enum(inner, error.instance().as_ref(), schema_node(inner));
+            vec![(at.key(&name), message)]
+        }
+        ValidationErrorKind::AnyOf { context } => any_of(context, instance, &at, node, found),
+        _ => one(e.to_string()),
+    }
+}
+
+/// The branch of an `anyOf` the value was meant for (the first whose errors
+/// are all below the value itself: its type and form matched) speaks for it;
+/// if none matched, the alternatives are named.
+fn any_of(
+    context: &[Vec<ValidationError<'static>>],
+    instance: &Value,
+    at: &KeyPath,
+    node: Option<&Value>,
+    found: &Value,
+) -> Vec<(KeyPath, String)> {
+    let here = at.to_string();
+    let shape_mismatch = |e: &ValidationError<'_>| {
+        key_path(e.instance_path().as_str(), instance).to_string() == here
+            && matches!(
+                e.kind(),
+                ValidationErrorKind::Type { .. }
+                    | ValidationErrorKind::Required { .. }
+                    | ValidationErrorKind::AdditionalProperties { .. }
+                    | ValidationErrorKind::Constant { .. }
+            )
+    };
+    if let Some(branch) = context
+        .iter()
+        .find(|b| !b.is_empty() && !b.iter().any(shape_mismatch))
+    {
+        return branch.iter().flat_map(|e| describe(e, instance)).collect();
+    }
+    let anyof = node.and_then(|n| n.get("anyOf")).and_then(Value::as_array);
+    let forms: Vec<&str> = anyof
+        .map(|a| {
+            a.iter()
+                .filter_map(|b| b.get("required")?.get(0)?.as_str())
+                .collect()
+        })
+        .unwrap_or_default();
+    let description = node
+        .and_then(|n| n.get("description"))
+        .and_then(Value::as_str)
+        .unwrap_or("another value");
+    if let (Value::Object(m), false) = (found, forms.is_empty())
+        && m.len() == 1
+        && let Some(name) = m.keys().next()
+        && !forms.contains(&name.as_str())
+    {
+        let mut message = format!(
+            "`{name}` is not one of the forms here ({})",
+            forms.join(", ")
+        );
+        if let Some(near) = nearest(name, &forms) {
+            message.push_str(&format!("; did you mean `{near}`?"));
+        }
+        return vec![(at.clone(), message)];
+    }
+    vec![(
+        at.clone(),
+        format!(
+            "expected {}, found {}",
+            lower_first(description.trim_end_matches('.')),
+            shown(found)
+        ),
+    )]
+}
+
+fn property_names(node: Option<&'static Value>) -> Vec<&'static str> {
+    node.and_then(|n| n.get("properties"))
+        .and_then(Value::as_object)
+        .map(|m| m.keys().map(String::as_str).collect())
+        .unwrap_or_default()
+}
+
+fn unknown_key(key: &str, known: &[&str]) -> String {
+    match nearest(key, known) {
+        Some(near) => format!("unknown key `{key}`; did you mean `{near}`?"),
+        None if known.is_empty() => format!("unknown key `{key}`"),
+        None => format!("unknown key `{key}` (keys here: {})", known.join(", ")),
+    }
+}
+
+/// The candidate nearest to `word` if it is close enough to be a typo (at most
+/// a third of its letters, and at least one, edited), else the one candidate
+/// it begins (`tarif` → `tariffs`).
+fn nearest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let limit = (word.chars().count() / 3).max(1);
+    let close = candidates
+        .iter()
+        .map(|c| (edit_distance(word, c), *c))
+        .filter(|&(d, _)| d <= limit)
+        .min_by_key(|&(d, _)| d)
+        .map(|(_, c)| c);
+    close.or_else(|| {
+        let starts: Vec<&str> = candidates
+            .iter()
+            .copied()
+            .filter(|c| word.len() >= 3 && c.starts_with(word) && !c.ends_with('+'))
+            .collect();
+        (starts.len() == 1).then(|| starts[0])
+    })
+}
+
+fn not_in_enum(schema_path: &str, found: &Value, node: Option<&Value>) -> String {
+    let text = found.as_str().unwrap_or_default();
+    let what = if schema_path.starts_with("/$defs/CountryCode") {
+        Some("a country code")
+    } else if schema_path.starts_with("/$defs/ImporterCode") {
+        Some("an importer code")
+    } else {
+        None
+    };
+    if let Some(what) = what {
+        let mut m = format!(
+            "{} is not {what} (ISO 3166 alpha-3, e.g. DEU)",
+            shown(found)
+        );
+        if let Some(near) = suggest_country(text) {
+            m.push_str(&format!("; did you mean `{near}`?"));
+        }
+        return m;
+    }
+    let options: Vec<String> = node
+        .and_then(|n| n.get("enum"))
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .map(|v| format!("`{}`", v.as_str().unwrap_or("?")))
+                .collect()
+        })
+        .unwrap_or_default();
+    format!("{} is not one of {}", shown(found), options.join(", "))
+}
+
+fn expected_type(node: &Value) -> String {
+    let name = |t: &str| match t {
+        "number" => "a number",
+        "integer" => "a whole number",
+        "string" => "text",
+        "boolean" => "true or false",
+        "array" => "a list",
+        "object" => "a mapping of keys",
+        _ => "another type",
+    };
+    match node.get("type") {
+        Some(Value::String(t)) => name(t).to_string(),
+        Some(Value::Array(ts)) => ts
+            .iter()
+            .filter_map(Value::as_str)
+            .map(name)
+            .collect::<Vec<_>>()
+            .join(" or "),
+        _ => "another type".into(),
+    }
+}
+
+fn range_of(node: Option<&Value>) -> String {
+    let min = node.and_then(|n| n.get("minimum")).and_then(Value::as_f64);
+    let max = node.and_then(|n| n.get("maximum")).and_then(Value::as_f64);
+    match (min, max) {
+        (Some(a), Some(b)) => format!("between {a} and {b}"),
+        (Some(a), None) => format!("at least {a}"),
+        (None, Some(b)) => format!("at most {b}"),
+        (None, None) => "in range".into(),
+    }
+}
+
+/// What a number is called in a message: a parameter's own value is `the
+/// value`, a distribution's field its name (`sd`, `low`), any other key its name.
+fn last_key(at: &KeyPath, in_param: bool) -> String {
+    use crate::yaml::KeyStep;
+    let last = at.0.iter().rev().find_map(|s| match s {
+        KeyStep::Key(k) => Some(k.as_str()),
+        KeyStep::Index(_) => None,
+    });
+    match last {
+        Some(k @ ("mean" | "sd" | "meanlog" | "sdlog" | "low" | "mode" | "high")) if in_param => {
+            k.to_string()
+        }
+        Some(k) if !in_param => k.to_string(),
+        _ => "the value".into(),
+    }
+}
+
+fn shown_number(v: &Value) -> String {
+    v.as_f64().map_or_else(|| v.to_string(), |f| format!("{f}"))
+}
+
+fn shown(v: &Value) -> String {
+    match v {
+        Value::String(s) => format!("`{s}`"),
+        Value::Number(n) => format!("the number {n}"),
+        Value::Bool(b) => format!("`{b}`"),
+        Value::Array(_) => "a list".into(),
+        Value::Object(_) => "a mapping".into(),
+        Value::Null => "nothing".into(),
+    }
+}
+
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
