@@ -213,3 +213,68 @@ fn an_unknown_importer_code_gets_the_country_it_abbreviates() {
     assert!(err.contains("ger.yaml:3:"), "{err}");
     assert!(err.contains("did you mean `DEU`?"), "{err}");
 }
+
+#[test]
+fn layers_plus_overrides_one_layer_by_authority_and_importer() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        dir.path(),
+        "no301.yaml",
+        "extends: current-policy\ntariffs:\n  layers+:\n    - {authority: section-301, importer: usa, source: counterfactual, steps: [{rate: 0, from: 2026-01}]}\n    - {authority: section-232, importer: USA, source: hypothetical, steps: [{rate: 0.1, from: 2027-01}]}\n",
+    );
+    let s = &load(&[path]).unwrap()[0].0;
+    let names: Vec<(&str, &str)> = s
+        .tariff_layers
+        .iter()
+        .map(|l| (l.authority.as_str(), l.source.as_str()))
+        .collect();
+    // section-301 replaced where it stood (the code `usa` is USA), section-232 appended.
+    assert_eq!(names.len(), 6, "{names:?}");
+    assert_eq!(names[3], ("section-301", "counterfactual"));
+    assert_eq!(names[5], ("section-232", "hypothetical"));
+    assert_eq!(names[0].0, "mfn");
+}
+
+#[test]
+fn one_file_with_three_typos_and_a_wrong_type_lists_them_all() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        dir.path(),
+        "typos.yaml",
+        "horizn: 2030-12\nassumptions:\n  elastcity: 0.3\n  pass_through: high\ncapacity:\n  - {name: a, country: USA, tonnes_per_yer: 1, start: 2027-01}\n",
+    );
+    let err = load(&[path]).unwrap_err();
+    let text = err.to_string();
+    assert_eq!(err.0.len(), 4, "{text}");
+    for expected in [
+        "typos.yaml:1:1: `horizn`: unknown key `horizn`; did you mean `horizon`?",
+        "typos.yaml:3:3: `assumptions.elastcity`: unknown key `elastcity`; did you mean `elasticity`?",
+        "typos.yaml:4:17: `assumptions.pass_through`: expected a number between 0 and 1, or a distribution",
+        "typos.yaml:6:29: `capacity[0].tonnes_per_yer`: unknown key `tonnes_per_yer`; did you mean `tonnes_per_year`?",
+    ] {
+        assert!(text.contains(expected), "{expected} missing from\n{text}");
+    }
+}
+
+#[test]
+fn codes_in_another_form_are_read_and_shown_in_the_resolved_view() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        dir.path(),
+        "codes.yaml",
+        "tariffs:\n  changes:\n    - {importer: de, rate: 0.1, from: 2027-01}\n    - {importer: eu, rate: 0.05, from: 2027-01}\n",
+    );
+    let s = &load(std::slice::from_ref(&path)).unwrap()[0].0;
+    let codes: Vec<&str> = s.tariff_changes.iter().map(|c| c.importer.code()).collect();
+    assert_eq!(codes, ["DEU", "EU27"]);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_magcast"))
+        .args(["validate", "--resolved", path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("codes.yaml:3:18: `tariffs.changes[0].importer`: `de` read as DEU"),
+        "{text}"
+    );
+    assert!(text.contains("`eu` read as EU27"), "{text}");
+}

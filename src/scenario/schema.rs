@@ -116,11 +116,38 @@ fn refine(defs: &mut Map<String, Value>) {
         }
     }
     for (owner, def) in defs.iter_mut() {
+        let required: Vec<String> = def
+            .get("required")
+            .and_then(Value::as_array)
+            .map(|r| {
+                r.iter()
+                    .filter_map(|v| v.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default();
         let Some(props) = def.get_mut("properties").and_then(Value::as_object_mut) else {
             continue;
         };
         for (field, prop) in props.iter_mut() {
-            if let Some(d) = other_default(owner, field) {
+            if required.contains(field) || prop.get("default").is_some() {
+                continue;
+            }
+            let is_section = prop
+                .get("$ref")
+                .and_then(Value::as_str)
+                .is_some_and(|r| r.ends_with("Spec"));
+            let default = other_default(owner, field).or_else(|| {
+                if prop.get("type") == Some(&json!("array")) {
+                    // A list left out is inherited, or empty.
+                    Some(json!([]))
+                } else if is_section {
+                    // A section left out is inherited, or all its defaults.
+                    Some(json!({}))
+                } else {
+                    None
+                }
+            });
+            if let Some(d) = default {
                 prop["default"] = d;
             }
         }

@@ -94,9 +94,10 @@ impl<'de> Deserialize<'de> for ParamSpec {
 pub struct ScenarioSpec {
     /// The scenario's name (default: the file name without `.yaml`).
     pub name: Option<String>,
-    /// What the scenario describes, for reports.
+    /// What the scenario describes, for reports (default: none).
     pub description: Option<String>,
-    /// The name of a scenario to inherit: maps merge, lists replace (`key+` extends a list).
+    /// The name of a scenario to inherit: maps merge, lists replace (`key+` extends a list);
+    /// default: none, the scenario stands alone.
     pub extends: Option<String>,
     /// Last projected month, e.g. `2030-12`.
     pub horizon: Option<String>,
@@ -249,7 +250,7 @@ pub struct PlantSpec {
     /// Share of its output that replaces imports from China (default 1).
     pub displacement: Option<ParamSpec>,
     /// Why a plant that starts before the data end belongs in the scenario
-    /// (its output until then is already in the data); free text.
+    /// (its output until then is already in the data); free text, default: none.
     pub reason: Option<String>,
 }
 
@@ -302,9 +303,11 @@ impl<'de> Deserialize<'de> for TargetsSpec {
 pub struct DemandSpec {
     /// `all` or importer codes.
     pub importers: TargetsSpec,
-    /// Extra annual growth on top of the baseline (negative allowed).
+    /// Extra annual growth on top of the baseline (negative allowed); no default:
+    /// give this or `growth`.
     pub extra_growth: Option<ParamSpec>,
-    /// Instead: total annual growth replacing the baseline's trend growth.
+    /// Instead: total annual growth replacing the baseline's trend growth; no default:
+    /// give this or `extra_growth`.
     pub growth: Option<ParamSpec>,
     /// First month.
     pub from: String,
