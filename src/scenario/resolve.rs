@@ -99,6 +99,11 @@ pub fn read_text(path: &Path, text: String) -> Result<ScenarioFile, Vec<ConfigPr
         key: String::new(),
         message,
     };
+    // A byte-order mark (editors on Windows write one) is not content.
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    };
     if text.trim().is_empty() {
         return Err(vec![located("the file is empty".into())]);
     }
@@ -128,6 +133,12 @@ pub fn read_text(path: &Path, text: String) -> Result<ScenarioFile, Vec<ConfigPr
     }
     let form = super::structure::check(&value, &source);
     let spec: ScenarioSpec = match source.deserialize() {
+        Ok(spec) if form.is_empty() => spec,
+        // Typed from the text, but not from the tree that merging uses (a number
+        // where text goes): the form problems say it all.
+        Ok(_) if yaml_serde::from_value::<ScenarioSpec>(value.clone()).is_err() => {
+            return Err(form);
+        }
         Ok(spec) => spec,
         Err(p) if form.is_empty() => return Err(vec![p]),
         Err(_) => return Err(form),
@@ -312,6 +323,11 @@ fn chain(
                 format!("`extends` makes a cycle: {}", names.join(" → ")),
             ));
         }
+        if !super::structure::is_parent_name(&parent) {
+            return Err(child
+                .source
+                .problem(&key, super::structure::not_a_parent(&parent)));
+        }
         let found = match known.get(&parent) {
             Some(p) => p.clone(),
             None => {
@@ -362,6 +378,14 @@ fn expand_sweep(
     for (key, values) in sweep {
         let at = KeyPath::default().key("sweep").key(&key);
         match parse_key(&key) {
+            Some(path) if !sweepable(&path) => problems.push(file.source.problem(
+                &at,
+                format!(
+                    "`{key}` cannot be swept: a sweep sets scalar parameters, which may be \
+                     distributions (assumptions.elasticity, tariffs.changes[1].rate, \
+                     capacity[0].serves.DEU…)"
+                ),
+            )),
             Some(path) if !values.is_empty() => axes.push((key, path, values)),
             Some(_) => problems.push(file.source.problem(&at, "list at least one value")),
             None => problems.push(file.source.problem(&at, format!("`{key}` is not a key path such as assumptions.elasticity or tariffs.changes[1].rate"))),
@@ -434,6 +458,27 @@ fn expand_sweep(
         });
     }
     Ok(out)
+}
+
+/// Whether `path` ends at a scalar parameter of [`super::keys::PARAMS`]: its
+/// field, or an importer's entry of a per-importer map.
+fn sweepable(path: &KeyPath) -> bool {
+    let names: Vec<&str> = path
+        .0
+        .iter()
+        .filter_map(|s| match s {
+            KeyStep::Key(k) => Some(k.as_str()),
+            KeyStep::Index(_) => None,
+        })
+        .collect();
+    let last_is_key = matches!(path.0.last(), Some(KeyStep::Key(_)));
+    super::keys::PARAMS
+        .iter()
+        .any(|p| match (p.per_importer, names.as_slice()) {
+            (false, [.., field]) => last_is_key && *field == p.field,
+            (true, [.., field, _code]) => last_is_key && *field == p.field,
+            _ => false,
+        })
 }
 
 fn param_label(p: &ParamSpec) -> String {

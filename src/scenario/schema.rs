@@ -51,6 +51,12 @@ const STRING_FIELDS: &[(&str, &str, StringKind)] = &[
     ("CreditSpec", "to", StringKind::Month),
 ];
 
+/// A scenario name: one or more characters, none of them a control character.
+pub(crate) const NAME_PATTERN: &str = "^[^\\u0000-\\u001f\\u007f]+$";
+/// A parent's name: a name without `/` or `\\`, not starting with `.`.
+pub(crate) const PARENT_PATTERN: &str =
+    "^[^\\u0000-\\u001f\\u007f/\\\\.][^\\u0000-\\u001f\\u007f/\\\\]*$";
+
 /// Defaults of keys that are not scalar parameters.
 fn other_default(owner: &str, field: &str) -> Option<Value> {
     Some(match (owner, field) {
@@ -155,6 +161,14 @@ fn refine(defs: &mut Map<String, Value>) {
     if let Some(draws) = property(defs, "ScenarioSpec", "draws") {
         draws["minimum"] = json!(1);
         draws["maximum"] = json!(MAX_DRAWS);
+    }
+    // Names reach terminals, SVG and file names: no control characters; a parent
+    // is a scenario's name, never a path.
+    if let Some(name) = property(defs, "ScenarioSpec", "name") {
+        name["pattern"] = json!(NAME_PATTERN);
+    }
+    if let Some(extends) = property(defs, "ScenarioSpec", "extends") {
+        extends["pattern"] = json!(PARENT_PATTERN);
     }
     if let Some(sweep) = property(defs, "ScenarioSpec", "sweep") {
         // Each value is checked against its key's range once it is set there.

@@ -147,10 +147,7 @@ fn describe(e: &ValidationError<'_>, instance: &Value) -> Vec<(KeyPath, String)>
             ))
         }
         ValidationErrorKind::Enum { .. } => one(not_in_enum(schema_path, found, node)),
-        ValidationErrorKind::Pattern { .. } => one(format!(
-            "{} is not a month: write YYYY-MM, e.g. 2027-01 (years 1900 to 2200)",
-            shown(found)
-        )),
+        ValidationErrorKind::Pattern { .. } => one(pattern_message(schema_path, found)),
         ValidationErrorKind::MinItems { limit } => one(format!(
             "list at least {limit} entr{}",
             if *limit == 1 { "y" } else { "ies" }
@@ -299,6 +296,41 @@ fn not_in_enum(schema_path: &str, found: &Value, node: Option<&Value>) -> String
         })
         .unwrap_or_default();
     format!("{} is not one of {}", shown(found), options.join(", "))
+}
+
+fn pattern_message(schema_path: &str, found: &Value) -> String {
+    if schema_path.starts_with("/$defs/Month") {
+        format!(
+            "{} is not a month: write YYYY-MM, e.g. 2027-01 (years 1900 to 2200)",
+            shown(found).escape_default()
+        )
+    } else if schema_path.contains("/extends/") {
+        not_a_parent(found.as_str().unwrap_or_default())
+    } else {
+        format!(
+            "{} has a control character; a name is printed in reports, charts and terminals",
+            shown(found).escape_default()
+        )
+    }
+}
+
+/// Why `extends: text` is refused when `text` is a path, not a name.
+pub(super) fn not_a_parent(text: &str) -> String {
+    format!(
+        "`{}` is not a scenario's name: `extends` names a scenario (found among the files \
+         given, beside this file or bundled), never a path",
+        text.escape_default()
+    )
+}
+
+/// Whether `text` can name a parent: not empty, no control character, no `/`
+/// or `\\`, not starting with `.` (as the schema's pattern says).
+pub(super) fn is_parent_name(text: &str) -> bool {
+    !text.is_empty()
+        && !text.starts_with('.')
+        && !text
+            .chars()
+            .any(|c| c.is_control() || c == '/' || c == '\\')
 }
 
 fn expected_type(node: &Value) -> String {

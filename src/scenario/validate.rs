@@ -155,11 +155,14 @@ impl Checker<'_> {
         map: &std::collections::BTreeMap<String, ParamSpec>,
         key: &ParamKey,
     ) -> Vec<(Importer, Param)> {
-        let mut out = Vec::new();
+        let mut out: Vec<(Importer, Param)> = Vec::new();
+        let mut spelled = Vec::new();
         for (code, spec) in map {
             let k = at.key(code);
             let share = self.required(&k, spec, key);
-            if let Some(i) = self.importer(&k, code) {
+            if let Some(i) = self.importer(&k, code)
+                && self.once(&k, code, i, &mut spelled)
+            {
                 out.push((i, share));
             }
         }
@@ -169,6 +172,27 @@ impl Checker<'_> {
             self.problem(at, format!("the shares add up to {shown}, more than 1"));
         }
         out
+    }
+
+    /// Whether `i` (written `code`) is new among the importers a map has given
+    /// so far; a problem if it gives one importer twice in two spellings (`USA`
+    /// and `US`), which would otherwise keep one of them silently.
+    fn once(
+        &mut self,
+        at: &KeyPath,
+        code: &str,
+        i: Importer,
+        spelled: &mut Vec<(Importer, String)>,
+    ) -> bool {
+        if let Some((_, first)) = spelled.iter().find(|(j, _)| *j == i) {
+            self.problem(
+                at,
+                format!("{i} is given twice in this map, as `{first}` and as `{code}`; keep one"),
+            );
+            return false;
+        }
+        spelled.push((i, code.to_string()));
+        true
     }
 
     fn ordered(&mut self, key: &KeyPath, from: Option<Month>, to: Option<Month>) {

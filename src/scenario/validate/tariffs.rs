@@ -21,10 +21,13 @@ impl Checker<'_> {
     pub(super) fn tariffs(&mut self, root: &KeyPath, spec: &TariffsSpec) -> Tariffs {
         let tk = root.key("tariffs");
         let mut reference = Vec::new();
+        let mut spelled = Vec::new();
         for (code, rate) in spec.reference.clone().unwrap_or_default() {
             let k = tk.key("reference").key(&code);
             let p = self.required(&k, &rate, &keys::TARIFF_REFERENCE);
-            if let Some(i) = self.importer(&k, &code) {
+            if let Some(i) = self.importer(&k, &code)
+                && self.once(&k, &code, i, &mut spelled)
+            {
                 reference.push((i, p));
             }
         }
