@@ -8,6 +8,7 @@ mod prepare;
 mod quantiles;
 mod run;
 mod tariff;
+pub mod trade;
 
 pub use layout::{Layout, Unit};
 pub use run::{MEAN_PATHS, RunOptions, RunResult, ScenarioResult, Yearly, draws_for, run};
