@@ -324,4 +324,43 @@ proptest! {
         let out = case.check().unwrap().simulate().unwrap();
         prop_assert!(out.diversion().abs() <= 1e-9 * m.iter().sum::<f64>());
     }
+
+    /// SMART's first-order formulas and the exact Armington split agree on the
+    /// total change of imports up to second order in the tariff step π (base
+    /// tariffs equal, so SMART's quantity shares are the split's expenditure
+    /// shares), and on China's world price with finite supply elasticity.
+    #[test]
+    fn smart_and_armington_agree_to_first_order(
+        share in 0.2..0.95f64,
+        sigma in 0.0..5.0f64,
+        eps in 0.0..2.0f64,
+        eta in 0.1..20.0f64,
+        dt in 1e-4..1e-2f64,
+    ) {
+        let smart = SmartParams {
+            suppliers: vec![
+                supplier("CHN", 1000.0 * share, 0.1, 0.1 + dt),
+                supplier("OTH", 1000.0 * (1.0 - share), 0.1, 0.1),
+            ],
+            import_demand_elasticity: eps,
+            substitution_elasticity: sigma,
+            export_supply_elasticity: f64::INFINITY,
+        };
+        let smart = smart.check().unwrap().simulate().unwrap();
+        let mut params = market(share, f64::INFINITY, sigma, eps, f64::INFINITY);
+        params.tariffs = Tariffs { china_base: 0.1, china: 0.1 + dt, other_base: 0.1, other: 0.1 };
+        let split = solve(params.clone());
+        let pi = dt / 1.1;
+        let bound = 1000.0 * pi * pi * (eps * (2.0 + sigma) + eps * eps);
+        let smart_total = smart.creation() + smart.diversion();
+        prop_assert!((smart_total - split.creation()).abs() <= bound + 1e-9,
+            "SMART {smart_total}, Armington {}", split.creation());
+        // China alone with finite η: SMART's w = 1 − π·ε/(ε+η), the split's
+        // w = (1 + π)^(−ε/(ε+η)); they differ by less than π².
+        params.china_share = 1.0;
+        params.export_supply_elasticity = eta;
+        let exact = solve(params).changed.china_world_price;
+        let linear = 1.0 - pi * eps / (eps + eta);
+        prop_assert!((exact - linear).abs() <= pi * pi, "{exact} vs {linear}");
+    }
 }
