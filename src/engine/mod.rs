@@ -1,6 +1,7 @@
 //! The engine: scenarios applied to the baseline, in parallel, with Monte Carlo
 //! uncertainty. `layout` maps importers onto disjoint units that add up,
-//! `drivers` computes one draw (docs/model.md §3), `run` draws and aggregates.
+//! `drivers` computes one draw (docs/model.md §3), `run` draws and aggregates;
+//! `trade` is the static trade-model core (§3.14), not yet used by the drivers.
 
 mod drivers;
 mod layout;
@@ -8,6 +9,7 @@ mod prepare;
 mod quantiles;
 mod run;
 mod tariff;
+pub mod trade;
 
 pub use layout::{Layout, Unit};
 pub use run::{MEAN_PATHS, RunOptions, RunResult, ScenarioResult, Yearly, draws_for, run};
