@@ -110,8 +110,8 @@ pub use error::{Result, StructuralError};
 pub use filter::DIFFUSE_VARIANCE;
 pub use fit::Convergence;
 pub use forecast::MonthForecast;
-pub use model::{EndState, StructuralModel};
+pub use model::{EndState, RECENT_INNOVATIONS, StructuralModel};
 pub use params::{
-    DAMPING_RANGE, DECAY_RANGE, Damping, Hyperparameters, Initial, MAX_DEPTH, MAX_HOLIDAY,
-    NoiseScale, Seasonality, Shock, StructuralConfig, ValidConfig,
+    DAMPING_RANGE, DECAY_PRIOR_SD, DECAY_RANGE, Damping, Hyperparameters, Initial, MAX_DEPTH,
+    MAX_HOLIDAY, NoiseScale, START_DECAY, Seasonality, Shock, StructuralConfig, ValidConfig,
 };

@@ -11,6 +11,11 @@ use crate::data::Month;
 pub const DAMPING_RANGE: (f64, f64) = (0.8, 0.98);
 /// Bounds of an estimated shock's monthly decay rate ρ.
 pub const DECAY_RANGE: (f64, f64) = (0.3, 0.99);
+/// A shock's starting decay rate, also the centre of its prior.
+pub const START_DECAY: f64 = 0.8;
+/// Sd of the decay prior on the unconstrained (logistic) scale: one sd spans
+/// monthly decay rates of about 0.64 to 0.91.
+pub const DECAY_PRIOR_SD: f64 = 1.0;
 /// Largest |holiday coefficient| and |shock depth|, so flows stay positive.
 pub const MAX_HOLIDAY: f64 = 0.9;
 /// Largest |shock depth|: a shock can remove at most 99 % of the flow.
@@ -374,6 +379,27 @@ impl Layout {
         theta
     }
 
+    /// Negative log-density, up to a constant, of the weak prior on each
+    /// shock's decay: normal with sd [`DECAY_PRIOR_SD`] on the unconstrained
+    /// scale, centred on the starting decay (a shock halving in about three
+    /// months). Where the months after a shock pin its decay the prior hardly
+    /// moves it; where they do not (a shock in its first month or two at the
+    /// end of the data) it keeps the decay from drifting to the bound of a
+    /// permanent drop, which no data had shown.
+    pub(crate) fn decay_penalty(&self, theta: &[f64]) -> f64 {
+        let first = 3
+            + usize::from(self.phi.is_none())
+            + if self.seasonal.is_none() { 11 } else { 0 }
+            + usize::from(self.holiday);
+        let per = 2 + usize::from(self.peak > 0);
+        let (dlo, dhi) = DECAY_RANGE;
+        let centre = logit((START_DECAY - dlo) / (dhi - dlo));
+        (0..self.onsets.len())
+            .filter_map(|k| theta.get(first + k * per + 1))
+            .map(|x| 0.5 * ((x - centre) / DECAY_PRIOR_SD).powi(2))
+            .sum()
+    }
+
     /// Starting hyperparameters: 10 % irregular, slow level and trend changes,
     /// φ = 0.9, the given seasonal start, no holiday effect, a 30 % shock
     /// halving in about three months (reaching half its depth a month before
@@ -392,7 +418,7 @@ impl Layout {
                 .map(|&onset| Shock {
                     onset,
                     depth: 0.3,
-                    decay: 0.8,
+                    decay: START_DECAY,
                     peak: self.peak,
                     rise: if self.peak > 0 { 0.5 } else { 0.0 },
                 })
@@ -441,6 +467,28 @@ mod tests {
                 .zip(&h.seasonal)
                 .all(|(a, b)| (a - b).abs() < 1e-12)
         );
+    }
+
+    #[test]
+    fn decay_prior_is_half_a_square_per_sd_on_the_logistic_scale() {
+        let config = StructuralConfig {
+            shock_onsets: vec![5, 40],
+            ..StructuralConfig::default()
+        };
+        let layout = Layout::new(&config);
+        let start = layout.start([1.0; 12]);
+        let mut theta = layout.encode(&start);
+        assert!(layout.decay_penalty(&theta).abs() < 1e-12);
+        // Shock k's depth sits at 3 + 1 + 11 + 1 + 2k = 16 + 2k, its decay
+        // right after; moving the decays by 1 and 2 sd costs 0.5 + 2.
+        let (d1, d2) = (17, 19);
+        assert!((layout.decode(&theta).shocks[0].decay - START_DECAY).abs() < 1e-12);
+        theta[d1] += DECAY_PRIOR_SD;
+        theta[d2] -= 2.0 * DECAY_PRIOR_SD;
+        assert!((layout.decay_penalty(&theta) - 2.5).abs() < 1e-12);
+        // The depths are not penalised.
+        theta[d1 - 1] += 3.0;
+        assert!((layout.decay_penalty(&theta) - 2.5).abs() < 1e-12);
     }
 
     #[test]
