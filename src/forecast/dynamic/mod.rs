@@ -3,10 +3,11 @@
 //! as a share of WORLD that follows its own latest data, with ROW a share of
 //! its own.
 //!
-//! 1. WORLD: [`StructuralModel`] (local level, damped trend, seasonal factors,
-//!    Lunar New Year, shocks from the configured onsets that rise to a peak
-//!    month chosen by AIC and then decay) fitted by the Kalman filter to
-//!    WORLD's spans, ranges and bounds.
+//! 1. WORLD: [`StructuralModel`] (local level, damped or undamped trend and
+//!    relative or constant noise chosen by AICc, seasonal factors, Lunar New
+//!    Year, shocks from the configured onsets that rise to a peak month chosen
+//!    by AICc and then decay) fitted by the Kalman filter to WORLD's spans,
+//!    ranges and bounds (`world.rs`).
 //! 2. Shares: the disjoint units of [`UnitLayout`] (modelled countries, the
 //!    unnamed rest of each group, ROW) follow a multinomial logit with local
 //!    levels ([`FittedShares`]), fitted to every importer's levels, ranges,
