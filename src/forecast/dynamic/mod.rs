@@ -3,10 +3,11 @@
 //! as a share of WORLD that follows its own latest data, with ROW a share of
 //! its own.
 //!
-//! 1. WORLD: [`StructuralModel`] (local level, damped trend, seasonal factors,
-//!    Lunar New Year, shocks from the configured onsets that rise to a peak
-//!    month chosen by AIC and then decay) fitted by the Kalman filter to
-//!    WORLD's spans, ranges and bounds.
+//! 1. WORLD: [`StructuralModel`] (local level, damped or undamped trend and
+//!    relative or constant noise chosen by AICc, seasonal factors, Lunar New
+//!    Year, shocks from the configured onsets that rise to a peak month chosen
+//!    by AICc and then decay) fitted by the Kalman filter to WORLD's spans,
+//!    ranges and bounds (`world.rs`).
 //! 2. Shares: the disjoint units of [`UnitLayout`] (modelled countries, the
 //!    unnamed rest of each group, ROW) follow a multinomial logit with local
 //!    levels ([`FittedShares`]), fitted to every importer's levels, ranges,
@@ -19,18 +20,15 @@
 
 mod facts;
 mod units;
+mod world;
 
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::config::FitConfig;
 use super::error::ForecastError;
 use crate::data::{Importer, Month, Observations};
 use crate::model::shares::{FitOptions, FittedShares, ShareProblem, ShareProblemSpec, fit_shares};
-use crate::model::structural::{
-    SpanSeries, StructuralConfig, StructuralError, StructuralModel, ValidSeries,
-    lunar_new_year_regressor,
-};
+use crate::model::structural::{SpanSeries, StructuralModel};
 
 pub use units::{SeriesUnits, UnitLayout};
 
@@ -105,7 +103,7 @@ pub fn fit_dynamic(
         .filter_map(|i| usize::try_from(i.span.start().months_since(origin)).ok())
         .filter(|&t| t < series.months())
         .collect();
-    let world = fit_world(&series, &onsets)
+    let world = world::fit_world(&series, &onsets)
         .map_err(|e| no_model(Importer::World, format!("structural model: {e}")))?;
     // 2. Shares, against WORLD's smoothed path (forecast means past its data).
     let months = (last.months_since(origin) + 1) as usize;
@@ -144,59 +142,6 @@ pub fn fit_dynamic(
         shares,
         share_observations,
     })
-}
-
-/// Latest peak, in months after a shock's onset, that WORLD's model tries.
-const MAX_SHOCK_PEAK: usize = 2;
-
-/// WORLD's structural model. The shocks' peak month (0 to [`MAX_SHOCK_PEAK`]
-/// months after the onset, the same for every shock) is chosen by AIC among
-/// the peaks followed by at least one month of data, so the decay is always
-/// estimated from months after the deepest one, never from the window's
-/// configured end. The chosen peak is refitted from a second start (small
-/// level variance, a shock halving in a month) and the better fit kept: the
-/// likelihood has local optima where the level, not the shock, takes the dip.
-fn fit_world(series: &ValidSeries, onsets: &[usize]) -> Result<StructuralModel, StructuralError> {
-    let latest = onsets.iter().max().copied();
-    let last_peak = match latest {
-        Some(t0) => MAX_SHOCK_PEAK.min(series.months().saturating_sub(t0 + 2)),
-        None => 0,
-    };
-    // The Lunar New Year coefficient only where the fitted months include a
-    // holiday of the table (2000-2040): elsewhere the regressor is 0 and the
-    // coefficient, unidentified, would be applied to the first tabled year.
-    let origin = series.origin();
-    let holidays =
-        (0..series.months()).any(|t| lunar_new_year_regressor(origin.plus(t as i32)) != 0.0);
-    let config = |peak: usize| {
-        StructuralConfig {
-            shock_onsets: onsets.to_vec(),
-            shock_peak: peak,
-            lunar_new_year: holidays,
-            ..StructuralConfig::default()
-        }
-        .check()
-    };
-    // The peaks are fitted in parallel; the first lowest AIC wins, as in order.
-    let fits: Vec<(StructuralModel, usize)> = (0..=last_peak)
-        .into_par_iter()
-        .map(|peak| Ok((StructuralModel::fit(series, &config(peak)?)?, peak)))
-        .collect::<Result<_, StructuralError>>()?;
-    let mut best: Option<(StructuralModel, usize)> = None;
-    for (model, peak) in fits {
-        if best.as_ref().is_none_or(|(b, _)| model.aic() < b.aic()) {
-            best = Some((model, peak));
-        }
-    }
-    let (model, peak) = best.expect("peak 0 is always tried");
-    let mut start = model.hyperparameters().clone();
-    start.var_irregular = start.var_irregular.max(1e-3);
-    start.var_level = 1e-4;
-    start.shocks.iter_mut().for_each(|s| s.decay = 0.5);
-    match StructuralModel::fit_from(series, &config(peak)?, &start) {
-        Ok(other) if other.loglik() > model.loglik() => Ok(other),
-        _ => Ok(model),
-    }
 }
 
 /// WORLD's estimated shock effect (share of the flow removed by all shocks

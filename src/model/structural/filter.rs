@@ -77,6 +77,9 @@ pub(crate) struct Filtered {
     pub loglik: f64,
     /// Observations in the log-likelihood.
     pub used: usize,
+    /// Squared standardised innovation v²/F of each value observation in the
+    /// likelihood, in time order (bounds excluded).
+    pub standardised: Vec<f64>,
     /// Filtered mean and covariance (row-major) after the last month.
     pub mean: Vec<f64>,
     pub cov: Vec<f64>,
@@ -225,6 +228,7 @@ pub(crate) fn run(setup: &Setup<'_>, keep_trace: bool) -> Filtered {
     let mut state = State::new(setup);
     let mut trace = keep_trace.then(Trace::default);
     let (mut loglik, mut used, mut next) = (0.0, 0usize, 0usize);
+    let mut standardised = Vec::new();
     for (t, &c) in setup.coef.iter().enumerate() {
         if let Some(tr) = trace.as_mut() {
             tr.predicted_mean.push(state.a.clone());
@@ -239,6 +243,9 @@ pub(crate) fn run(setup: &Setup<'_>, keep_trace: bool) -> Filtered {
             if let Some(term) = term {
                 loglik += term;
                 used += 1;
+                if let (None, Some((v, f, _))) = (o.bound, &step) {
+                    standardised.push(v * v / f);
+                }
             }
             if let (Some(tr), Some((v, f, gain))) = (trace.as_mut(), step) {
                 tr.steps[t].push(Step {
@@ -258,6 +265,7 @@ pub(crate) fn run(setup: &Setup<'_>, keep_trace: bool) -> Filtered {
     Filtered {
         loglik,
         used,
+        standardised,
         mean: state.a,
         cov: state.p,
         trace,

@@ -123,7 +123,7 @@ impl CostFunction for Cost<'_, '_> {
             .sum();
         let (ll, _) = self.problem.loglik(&self.layout.decode(theta));
         Ok(if ll.is_finite() {
-            -ll + 1e3 * penalty * penalty
+            -ll + 1e3 * penalty * penalty + self.layout.decay_penalty(theta)
         } else {
             INVALID_COST
         })

@@ -50,11 +50,15 @@ impl StructuralModel {
     fn steps(&self, horizon: usize) -> Vec<Step> {
         let h = &self.hyper;
         let phi = h.phi;
-        let (mut m, mut p) = ([self.end.level, self.end.trend], self.end.cov);
+        let k = self.variance_scale;
+        let (mut m, mut p) = (
+            [self.end.level, self.end.trend],
+            self.end.cov.map(|v| v * k),
+        );
         let mut out = Vec::with_capacity(horizon);
         for _ in 0..horizon {
             let mult = self.multiplier(m[0]);
-            let q = [h.var_level * mult, h.var_trend * mult];
+            let q = [k * h.var_level * mult, k * h.var_trend * mult];
             m = [m[0] + phi * m[1], phi * m[1]];
             // T P T' with T = [[1, φ], [0, φ]].
             let (a, b, d) = (p[0], p[1], p[3]);
@@ -62,7 +66,7 @@ impl StructuralModel {
             let p01 = phi * b + phi * phi * d;
             let p11 = phi * phi * d + q[1];
             p = [p00, p01, p01, p11];
-            let irregular = h.var_irregular * self.multiplier(m[0]);
+            let irregular = k * h.var_irregular * self.multiplier(m[0]);
             out.push(Step {
                 mean: m,
                 cov: p,
@@ -122,7 +126,7 @@ impl StructuralModel {
         let last = self.origin.plus(self.months as i32 - 1).index();
         let mut rng = month_rng(seed, key, path, last);
         let (z0, z1) = (normal(&mut rng), normal(&mut rng));
-        let mut d = correlated(self.end.cov, z0, z1);
+        let mut d = correlated(self.end.cov.map(|v| v * self.variance_scale), z0, z1);
         let phi = self.hyper.phi;
         steps
             .iter()

@@ -16,8 +16,9 @@
 //! b_t = φ·b_{t−1} + ζ_t                ζ_t ~ N(0, σ_ζ²·m_t)
 //! ```
 //!
-//! with 0 < φ ≤ 1 (estimated inside (0.8, 0.98) through a logistic map), so the
-//! expected change of the level k months ahead is φ^k·b and growth dies out.
+//! with 0 < φ ≤ 1 (estimated inside (0.8, 0.98) through a logistic map, or
+//! fixed), so the expected change of the level k months ahead is φ^k·b: growth
+//! dies out, or with φ = 1 goes on linearly, never exponentially.
 //!
 //! The monthly flow is the level times a known-given-θ coefficient:
 //!
@@ -68,9 +69,14 @@
 //! to learn the state but left out of the likelihood. The log-likelihood is the
 //! prediction-error decomposition −½ Σ (ln 2π + ln F + v²/F), reported in data
 //! units. Hyperparameters (log variances, φ, log seasonal ratios, γ via tanh, a
-//! via tanh, ρ via a logistic map) are estimated by Nelder-Mead.
+//! via tanh, ρ via a logistic map) are estimated by Nelder-Mead, with a weak
+//! normal prior on each ρ's logistic-scale parameter (sd [`DECAY_PRIOR_SD`],
+//! centred on [`START_DECAY`]) so a shock with no months after its peak does
+//! not drift to a permanent drop.
 //!
-//! Forecasts propagate level and trend; sample paths turn the Gaussian level
+//! Forecasts propagate level and trend, with every variance multiplied by the
+//! fitted model's [`StructuralModel::variance_scale`] (the recent standardised
+//! innovations' mean square, at least 1); sample paths turn the Gaussian level
 //! into a lognormal with the same mean and variance so flows stay positive.
 //!
 //! # Example
@@ -110,8 +116,8 @@ pub use error::{Result, StructuralError};
 pub use filter::DIFFUSE_VARIANCE;
 pub use fit::Convergence;
 pub use forecast::MonthForecast;
-pub use model::{EndState, StructuralModel};
+pub use model::{EndState, RECENT_INNOVATIONS, StructuralModel};
 pub use params::{
-    DAMPING_RANGE, DECAY_RANGE, Damping, Hyperparameters, Initial, MAX_DEPTH, MAX_HOLIDAY,
-    NoiseScale, Seasonality, Shock, StructuralConfig, ValidConfig,
+    DAMPING_RANGE, DECAY_PRIOR_SD, DECAY_RANGE, Damping, Hyperparameters, Initial, MAX_DEPTH,
+    MAX_HOLIDAY, NoiseScale, START_DECAY, Seasonality, Shock, StructuralConfig, ValidConfig,
 };

@@ -11,6 +11,11 @@ use crate::data::Month;
 pub const DAMPING_RANGE: (f64, f64) = (0.8, 0.98);
 /// Bounds of an estimated shock's monthly decay rate ρ.
 pub const DECAY_RANGE: (f64, f64) = (0.3, 0.99);
+/// A shock's starting decay rate, also the centre of its prior.
+pub const START_DECAY: f64 = 0.8;
+/// Sd of the decay prior on the unconstrained (logistic) scale: one sd spans
+/// monthly decay rates of about 0.64 to 0.91.
+pub const DECAY_PRIOR_SD: f64 = 1.0;
 /// Largest |holiday coefficient| and |shock depth|, so flows stay positive.
 pub const MAX_HOLIDAY: f64 = 0.9;
 /// Largest |shock depth|: a shock can remove at most 99 % of the flow.
@@ -374,6 +379,27 @@ impl Layout {
         theta
     }
 
+    /// Negative log-density, up to a constant, of the weak prior on each
+    /// shock's decay: normal with sd [`DECAY_PRIOR_SD`] on the unconstrained
+    /// scale, centred on the starting decay (a shock halving in about three
+    /// months). Where the months after a shock pin its decay the prior hardly
+    /// moves it; where they do not (a shock in its first month or two at the
+    /// end of the data) it keeps the decay from drifting to the bound of a
+    /// permanent drop, which no data had shown.
+    pub(crate) fn decay_penalty(&self, theta: &[f64]) -> f64 {
+        let first = 3
+            + usize::from(self.phi.is_none())
+            + if self.seasonal.is_none() { 11 } else { 0 }
+            + usize::from(self.holiday);
+        let per = 2 + usize::from(self.peak > 0);
+        let (dlo, dhi) = DECAY_RANGE;
+        let centre = logit((START_DECAY - dlo) / (dhi - dlo));
+        (0..self.onsets.len())
+            .filter_map(|k| theta.get(first + k * per + 1))
+            .map(|x| 0.5 * ((x - centre) / DECAY_PRIOR_SD).powi(2))
+            .sum()
+    }
+
     /// Starting hyperparameters: 10 % irregular, slow level and trend changes,
     /// φ = 0.9, the given seasonal start, no holiday effect, a 30 % shock
     /// halving in about three months (reaching half its depth a month before
@@ -392,7 +418,7 @@ impl Layout {
                 .map(|&onset| Shock {
                     onset,
                     depth: 0.3,
-                    decay: 0.8,
+                    decay: START_DECAY,
                     peak: self.peak,
                     rise: if self.peak > 0 { 0.5 } else { 0.0 },
                 })
@@ -402,107 +428,4 @@ impl Layout {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn decode_inverts_encode() {
-        let config = StructuralConfig {
-            shock_onsets: vec![5],
-            ..StructuralConfig::default()
-        };
-        let layout = Layout::new(&config);
-        let mut seasonal = [1.0; 12];
-        seasonal[1] = 0.7;
-        seasonal[11] = 1.3;
-        let h = Hyperparameters {
-            var_irregular: 0.02,
-            var_level: 1e-3,
-            var_trend: 1e-6,
-            phi: 0.93,
-            seasonal: normalised(&seasonal),
-            holiday: -0.25,
-            shocks: vec![Shock {
-                onset: 5,
-                depth: 0.4,
-                decay: 0.7,
-                peak: 0,
-                rise: 0.0,
-            }],
-        };
-        let theta = layout.encode(&h);
-        assert_eq!(theta.len(), layout.len());
-        let back = layout.decode(&theta);
-        assert!((back.phi - 0.93).abs() < 1e-12 && (back.holiday + 0.25).abs() < 1e-12);
-        assert!((back.shocks[0].decay - 0.7).abs() < 1e-12);
-        assert!(
-            back.seasonal
-                .iter()
-                .zip(&h.seasonal)
-                .all(|(a, b)| (a - b).abs() < 1e-12)
-        );
-    }
-
-    #[test]
-    fn shock_decays_geometrically_from_onset() {
-        let h = Hyperparameters {
-            shocks: vec![Shock {
-                onset: 3,
-                depth: 0.5,
-                decay: 0.5,
-                peak: 0,
-                rise: 0.0,
-            }],
-            ..Layout::new(&StructuralConfig::default()).start([1.0; 12])
-        };
-        let origin = Month::new(2010, 3).unwrap();
-        let c: Vec<f64> = (2..6).map(|t| h.coefficient(origin, t)).collect();
-        let expected = [1.0, 0.5, 0.75, 0.875];
-        assert!(
-            c.iter().zip(expected).all(|(a, b)| (a - b).abs() < 1e-12),
-            "{c:?}"
-        );
-    }
-
-    #[test]
-    fn shock_rises_to_its_peak_then_decays() {
-        let h = Hyperparameters {
-            shocks: vec![Shock {
-                onset: 3,
-                depth: 0.8,
-                decay: 0.5,
-                peak: 2,
-                rise: 0.5,
-            }],
-            ..Layout::new(&StructuralConfig::default()).start([1.0; 12])
-        };
-        let origin = Month::new(2010, 3).unwrap();
-        let c: Vec<f64> = (2..8).map(|t| h.coefficient(origin, t)).collect();
-        // Effects 0, 0.2, 0.4, 0.8, 0.4, 0.2.
-        let expected = [1.0, 0.8, 0.6, 0.2, 0.6, 0.8];
-        assert!(
-            c.iter().zip(expected).all(|(a, b)| (a - b).abs() < 1e-12),
-            "{c:?}"
-        );
-    }
-
-    #[test]
-    fn a_later_peak_adds_the_rise_to_the_layout() {
-        let config = StructuralConfig {
-            shock_onsets: vec![5, 40],
-            shock_peak: 1,
-            ..StructuralConfig::default()
-        };
-        let layout = Layout::new(&config);
-        let h = layout.start([1.0; 12]);
-        let theta = layout.encode(&h);
-        assert_eq!(theta.len(), layout.len());
-        assert_eq!(layout.len(), 3 + 1 + 11 + 1 + 2 * 3);
-        let back = layout.decode(&theta);
-        assert!(
-            back.shocks
-                .iter()
-                .all(|s| s.peak == 1 && (s.rise - 0.5).abs() < 1e-12)
-        );
-    }
-}
+mod tests;
