@@ -86,6 +86,17 @@ impl BacktestRequest {
         if self.variants.is_empty() {
             return Err(BacktestError::Request("no models to backtest".into()));
         }
+        // A model listed twice would be scored twice and fill two ranks.
+        let names: Vec<String> = self.variants.iter().map(ToString::to_string).collect();
+        if let Some((_, name)) = names
+            .iter()
+            .enumerate()
+            .find(|(i, n)| names[..*i].contains(n))
+        {
+            return Err(BacktestError::Request(format!(
+                "the model `{name}` is listed twice; list each model once"
+            )));
+        }
         match bad("--horizon", self.horizon, 1)
             .or_else(|| bad("--windows", self.windows, 1))
             .or_else(|| bad("--step", self.step, 1))

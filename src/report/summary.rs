@@ -101,7 +101,43 @@ pub fn summary_csv(rows: &[SummaryRow], out: impl std::io::Write) -> Result<(), 
     Ok(())
 }
 
-/// Reads a `summary.csv` written by `magcast run`.
+/// Why a row cannot have come from a run: a value that is not finite, or
+/// tonnes, money or percentiles out of order.
+fn implausible(r: &SummaryRow) -> Option<String> {
+    let values = [
+        ("mean", r.mean),
+        ("p05", r.p05),
+        ("p95", r.p95),
+        ("baseline", r.baseline),
+        ("delta_tonnes", r.delta_tonnes),
+        ("value_usd", r.value_usd),
+        ("tariff_revenue_usd", r.tariff_revenue_usd),
+        ("downstream_cost_usd", r.downstream_cost_usd),
+        ("credit_cost_usd", r.credit_cost_usd),
+    ];
+    if let Some((k, v)) = values.iter().find(|(_, v)| !v.is_finite()) {
+        return Some(format!("column `{k}` is {v}, not a finite number"));
+    }
+    if let Some(v) = r.delta_pct.filter(|v| !v.is_finite()) {
+        return Some(format!("column `delta_pct` is {v}, not a finite number"));
+    }
+    // Every column but the change in tonnes is a tonnage or a sum of money.
+    let signed = "delta_tonnes";
+    if let Some((k, v)) = values.iter().find(|(k, v)| *k != signed && *v < 0.0) {
+        return Some(format!("column `{k}` is {v}, below 0"));
+    }
+    if r.p05 > r.p95 {
+        return Some(format!("p05 ({}) is above p95 ({})", r.p05, r.p95));
+    }
+    if !(1..=12).contains(&r.months) {
+        return Some(format!("column `months` is {}, not 1 to 12", r.months));
+    }
+    None
+}
+
+/// Reads a `summary.csv` written by `magcast run`, refusing rows no run writes
+/// (a repeated scenario, series and year; values not finite, negative or out of
+/// order), so that `compare` never sums them.
 ///
 /// # Errors
 /// [`ReportError::Read`] naming the file and line.
@@ -111,12 +147,29 @@ pub fn read_summary(path: &Path) -> Result<Vec<SummaryRow>, ReportError> {
         reason,
     };
     let mut reader = csv::Reader::from_path(path).map_err(|e| fail(e.to_string()))?;
-    let mut rows = Vec::new();
-    for record in reader.deserialize() {
-        rows.push(record.map_err(|e: csv::Error| {
+    let headers = reader.headers().map_err(|e| fail(e.to_string()))?.clone();
+    let mut rows: Vec<SummaryRow> = Vec::new();
+    let mut seen: std::collections::HashMap<(String, String, i32), u64> =
+        std::collections::HashMap::new();
+    for record in reader.records() {
+        let located = |e: csv::Error| {
             let line = e.position().map_or(0, |p| p.line());
             fail(format!("line {line}: {e}"))
-        })?);
+        };
+        let record = record.map_err(located)?;
+        let line = record.position().map_or(0, |p| p.line());
+        let row: SummaryRow = record.deserialize(Some(&headers)).map_err(located)?;
+        if let Some(why) = implausible(&row) {
+            return Err(fail(format!("line {line}: {why}")));
+        }
+        let key = (row.scenario.clone(), row.importer.clone(), row.year);
+        if let Some(first) = seen.insert(key, line) {
+            return Err(fail(format!(
+                "line {line}: scenario `{}`, {} {} again (first on line {first}); a run writes each once",
+                row.scenario, row.importer, row.year
+            )));
+        }
+        rows.push(row);
     }
     if rows.is_empty() {
         return Err(fail(

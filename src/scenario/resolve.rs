@@ -412,6 +412,9 @@ fn expand_sweep(
         .collect::<std::collections::BTreeSet<_>>()
         .len()
         == short.len();
+    if let Some(problem) = repeated_value(file, &axes) {
+        return Err(vec![problem]);
+    }
     let mut out = Vec::with_capacity(total);
     for combo in 0..total {
         let mut value = merged.clone();
@@ -458,6 +461,27 @@ fn expand_sweep(
         });
     }
     Ok(out)
+}
+
+/// A problem if one sweep axis lists the same value twice (`[0.1, 0.10]`): the
+/// two variants would share a name and be merged by every report.
+fn repeated_value(
+    file: &ScenarioFile,
+    axes: &[(String, KeyPath, Vec<ParamSpec>)],
+) -> Option<ConfigProblem> {
+    for (key, _, values) in axes {
+        let labels: Vec<String> = values.iter().map(param_label).collect();
+        for (i, l) in labels.iter().enumerate() {
+            if let Some(j) = labels[..i].iter().position(|m| m == l) {
+                let at = KeyPath::default().key("sweep").key(key).index(i);
+                return Some(file.source.problem(
+                    &at,
+                    format!("this value ({l}) repeats value [{j}]: both variants would be called the same; list each value once"),
+                ));
+            }
+        }
+    }
+    None
 }
 
 /// Whether `path` ends at a scalar parameter of [`super::keys::PARAMS`]: its
