@@ -77,3 +77,50 @@ fn compare_refuses_rows_no_run_writes() {
         assert!(stderr(&o).contains(&expected), "{expected}: {}", stderr(&o));
     }
 }
+
+#[test]
+fn regress_refuses_sums_of_squares_that_overflow() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("c.csv"),
+        "x,y\n1,1e308\n2,1e308\n3,1e308\n4,1e308\n",
+    )
+    .unwrap();
+    let o = magcast(
+        dir.path(),
+        &[
+            "regress", "--data", "c.csv", "--y", "y", "--x", "x", "--model", "linear",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("c.csv: cannot fit `linear`"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(
+        stderr(&o).contains("the sums of squares overflow"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(o.stdout.is_empty());
+}
+
+#[test]
+fn an_importer_above_world_in_the_same_span_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("d.csv"),
+        "period,importer,tonnes\n2024,WORLD,58152\n2024,DEU,11000\n2024,JPN,80000\n",
+    )
+    .unwrap();
+    let o = magcast(dir.path(), &["describe", "--data", "d.csv"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains(
+            "d.csv:4:3: column `tonnes`: JPN 80000 t in 2024 is more than WORLD's 58152 t (line 2)"
+        ),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -42,6 +42,12 @@ pub(crate) fn read_tidy(mut input: CsvInput) -> Result<Observations, DataError> 
             );
         }
     })?;
+    let tonnes_at = |line: u64| Location {
+        path: input.path().to_path_buf(),
+        line,
+        column: Some((cols.tonnes + 1, header[cols.tonnes].clone())),
+    };
+    check_within_world(builder.observations(), tonnes_at, &mut problems);
     if let Some(col) = cols.rank {
         let at = |line: u64| Location {
             path: input.path().to_path_buf(),
@@ -52,6 +58,36 @@ pub(crate) fn read_tidy(mut input: CsvInput) -> Result<Observations, DataError> 
     }
     problems.into_result()?;
     Ok(builder.finish())
+}
+
+/// An importer is part of WORLD: its level over a span may not exceed WORLD's
+/// level over the same span in the same file (by more than rounding, 0.5 %).
+fn check_within_world(
+    obs: &Observations,
+    at: impl Fn(u64) -> Location,
+    problems: &mut ProblemList,
+) {
+    let levels = obs.levels();
+    let mut world: HashMap<Span, (f64, u64)> = HashMap::new();
+    for (i, o) in levels.items().iter().enumerate() {
+        if o.importer == Importer::World {
+            world.insert(o.span, (o.tonnes, levels.line(i)));
+        }
+    }
+    for (i, o) in levels.items().iter().enumerate() {
+        let Some(&(total, line)) = world.get(&o.span) else {
+            continue;
+        };
+        if o.importer != Importer::World && o.tonnes > total * 1.005 {
+            problems.push(
+                at(levels.line(i)),
+                format!(
+                    "{} {} t in {} is more than WORLD's {} t (line {line}); an importer is part of WORLD",
+                    o.importer, o.tonnes, o.span, total
+                ),
+            );
+        }
+    }
 }
 
 /// A ranking of one span must be possible: no two countries in one exact

@@ -232,6 +232,16 @@ impl ValidRegressionParams {
                 )
             }
         };
+        // Values near f64's limit (1e308) overflow the sums of squares: the
+        // arithmetic ran, but no estimate is a number. Say so instead of
+        // reporting a fit.
+        if !rss.is_finite() || coef.iter().any(|c| !c.is_finite()) {
+            return Err(ModelError::CannotFit(
+                "the sums of squares overflow (values too large for 64-bit arithmetic); \
+                 rescale the data, e.g. to thousands"
+                    .into(),
+            ));
+        }
         let centred = self.intercept || !self.family.is_linear();
         let mut stats = FitStatistics::new(&yv, p, rss, centred, iterations, termination);
         stats.starts = starts;
