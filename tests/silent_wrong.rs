@@ -124,3 +124,23 @@ fn an_importer_above_world_in_the_same_span_is_refused() {
         stderr(&o)
     );
 }
+
+#[test]
+fn a_control_character_in_a_data_field_is_named_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("n.csv"),
+        "period,importer,tonnes\n2024,WORLD,100\n2024,DEU\u{0},50\n",
+    )
+    .unwrap();
+    let o = magcast(dir.path(), &["describe", "--data", "n.csv"]);
+    assert_eq!(o.status.code(), Some(2));
+    let e = stderr(&o);
+    assert!(
+        e.contains(
+            "n.csv:3:2: column `importer`: the field has a control character (U+0000); remove it"
+        ),
+        "{e}"
+    );
+    assert!(!e.contains('\u{0}'), "the NUL reached the terminal");
+}

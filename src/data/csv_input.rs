@@ -221,7 +221,24 @@ impl Row<'_> {
     pub(crate) fn text(&self, col: usize, problems: &mut ProblemList) -> Option<&str> {
         let raw = self.record.get(col).unwrap_or_default();
         match std::str::from_utf8(raw) {
-            Ok(s) => Some(s.trim()),
+            Ok(s) => match s
+                .chars()
+                .find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+            {
+                // A NUL or escape would reach terminals and reports raw, and make
+                // a known code look unknown.
+                Some(c) => {
+                    problems.push(
+                        self.location(col),
+                        format!(
+                            "the field has a control character (U+{:04X}); remove it",
+                            u32::from(c)
+                        ),
+                    );
+                    None
+                }
+                None => Some(s.trim()),
+            },
             Err(e) => {
                 problems.push(
                     self.location(col),
