@@ -181,16 +181,26 @@ impl fmt::Display for Importer {
 #[error("`{0}` is not an ISO 3166-1 alpha-3 or alpha-2 country code, nor WORLD, EU27 or ROW")]
 pub struct UnknownImporter(pub String);
 
+/// The codes, other than a country's, that name an importer (upper case; any
+/// case is read): the parser and the scenario schema's code list both use them.
+pub const IMPORTER_ALIASES: &[(&str, Importer)] = &[
+    ("WORLD", Importer::World),
+    ("WLD", Importer::World),
+    ("ROW", Importer::RestOfWorld),
+    ("EU27", Importer::Group(Group::Eu27)),
+    ("EU", Importer::Group(Group::Eu27)),
+    ("EU-27", Importer::Group(Group::Eu27)),
+    ("EU27_2020", Importer::Group(Group::Eu27)),
+];
+
 impl FromStr for Importer {
     type Err = UnknownImporter;
 
     fn from_str(s: &str) -> Result<Importer, UnknownImporter> {
         let trimmed = s.trim();
-        match trimmed.to_ascii_uppercase().as_str() {
-            "WORLD" | "WLD" => return Ok(Importer::World),
-            "ROW" => return Ok(Importer::RestOfWorld),
-            "EU27" | "EU" | "EU-27" | "EU27_2020" => return Ok(Importer::Group(Group::Eu27)),
-            _ => {}
+        let upper = trimmed.to_ascii_uppercase();
+        if let Some(&(_, i)) = IMPORTER_ALIASES.iter().find(|(a, _)| *a == upper) {
+            return Ok(i);
         }
         Country::from_code(trimmed)
             .map(Importer::Country)

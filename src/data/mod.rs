@@ -31,7 +31,7 @@ pub use describe::{
 };
 pub use error::{DataError, Location, Problem};
 pub use facts::FactsView;
-pub use importer::{Country, Group, Importer, UnknownImporter};
+pub use importer::{Country, Group, IMPORTER_ALIASES, Importer, UnknownImporter};
 pub use kinds::{Growth, GrowthBasis, Rank, RankPlace, Share, ShareSubject, TonnesRange, UsdLevel};
 pub use ledger::{Basis, Bounds, Determined, Figure, Ledger};
 pub use observation::{Observation, Observations};

@@ -230,6 +230,13 @@ fn extend(inherited: &mut Vec<Value>, items: Value) {
     }
 }
 
+/// An importer code as the checker reads it (`usa` → USA); an unknown code as
+/// written, for the checker to report.
+fn canonical_code(code: &str) -> String {
+    code.parse::<crate::data::Importer>()
+        .map_or_else(|_| code.to_string(), |i| i.code().to_string())
+}
+
 /// What makes two list entries the same entry: `name`, or for a duty layer its
 /// `authority` and `importer` (the code as the checker reads it, so `usa` is USA).
 fn entry_identity(v: &Value) -> Option<String> {
@@ -239,10 +246,7 @@ fn entry_identity(v: &Value) -> Option<String> {
     }
     let authority = m.get("authority")?.as_str()?;
     let importer = m.get("importer")?.as_str()?;
-    let code = importer
-        .parse::<crate::data::Importer>()
-        .map_or_else(|_| importer.to_string(), |i| i.code().to_string());
-    Some(format!("layer:{authority}@{code}"))
+    Some(format!("layer:{authority}@{}", canonical_code(importer)))
 }
 
 /// Warnings for a file's `tariffs.changes` (or `changes+`) entries whose
@@ -254,12 +258,7 @@ pub fn changes_over_layers(
     file: &Value,
     source: &YamlSource,
 ) -> Vec<ConfigProblem> {
-    let code = |v: &Value| {
-        v.as_str().map(|c| {
-            c.parse::<crate::data::Importer>()
-                .map_or_else(|_| c.to_string(), |i| i.code().to_string())
-        })
-    };
+    let code = |v: &Value| v.as_str().map(canonical_code);
     let Some(tariffs) = file.get("tariffs").and_then(Value::as_mapping) else {
         return Vec::new();
     };

@@ -2,8 +2,10 @@
 //! `sweep`) → checked [`Scenario`]s, with every problem located by file, line,
 //! column and key path.
 //!
-//! `spec` holds the unchecked serde types (unknown keys refused), `resolve` the
-//! inheritance and sweeps, `validate` the checks, `param` the scalar parameters
+//! `spec` holds the unchecked serde types, `keys` the one list of scalar
+//! parameters, `schema` the JSON Schema built from both, `structure` each file
+//! checked against it, `resolve` and `extend` the inheritance, `sweep` the
+//! variants, `validate` the checks and warnings, `param` the scalar parameters
 //! that may be distributions.
 
 mod checked;
@@ -15,6 +17,7 @@ mod schedule;
 pub mod schema;
 mod spec;
 mod structure;
+mod sweep;
 mod validate;
 
 use std::path::{Path, PathBuf};
@@ -25,8 +28,8 @@ pub use checked::{
 };
 pub use param::{Param, Range};
 pub use resolve::{
-    MAX_VARIANTS, Resolved, ResolvedSpec, ScenarioFile, expand_inputs, parse_key, read_file,
-    read_text, resolve,
+    MAX_VARIANTS, Resolved, ResolvedSpec, ScenarioFile, expand_inputs, read_file, read_text,
+    resolve,
 };
 pub use schedule::{ScheduleRow, TariffSchedule};
 pub use spec::{
@@ -34,6 +37,7 @@ pub use spec::{
     ParamSpec, PlantSpec, PriceSpec, RampCurve, ScenarioSpec, TargetsSpec, TariffChangeSpec,
     TariffLayerSpec, TariffStepSpec, TariffsSpec,
 };
+pub use sweep::parse_key;
 pub use validate::{Checked, MAX_DRAWS, ValidationContext, check};
 
 use crate::yaml::{ConfigProblem, render_problems};

@@ -13,7 +13,7 @@ use super::keys::{PARAMS, ParamKey};
 use super::param::Range;
 use super::spec::ScenarioSpec;
 use super::validate::MAX_DRAWS;
-use crate::data::{Country, MAX_YEAR, MIN_YEAR};
+use crate::data::{Country, IMPORTER_ALIASES, MAX_YEAR, MIN_YEAR};
 
 /// Where a string field's values come from.
 #[derive(Debug, Clone, Copy)]
@@ -379,7 +379,7 @@ pub(crate) fn accepted_codes(importers: bool) -> Vec<String> {
         both(c.alpha2());
     }
     if importers {
-        for code in ["WORLD", "WLD", "ROW", "EU27", "EU", "EU-27", "EU27_2020"] {
+        for (code, _) in IMPORTER_ALIASES {
             both(code);
         }
     }

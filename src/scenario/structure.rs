@@ -36,19 +36,19 @@ pub(super) fn check(value: &yaml_serde::Value, source: &YamlSource) -> Vec<Confi
         return Vec::new();
     };
     drop_nulls(&mut instance);
-    let found: Vec<(KeyPath, String)> = validator
+    let found: Vec<Finding> = validator
         .iter_errors(&instance)
         .flat_map(|e| describe(&e, &instance))
         .collect();
     let mut out = Vec::new();
-    for (key, message) in &found {
-        if is_typo_of(key, message, &found) {
+    for f in &found {
+        if is_typo_of(f, &found) {
             continue;
         }
-        out.push(if message.starts_with("unknown key") {
-            source.key_problem(key, message)
-        } else {
-            source.problem(key, message)
+        out.push(match f.about {
+            // An unknown key is located at the key, not its value.
+            About::UnknownKey { .. } => source.key_problem(&f.key, &f.message),
+            _ => source.problem(&f.key, &f.message),
         });
     }
     // In the order of the file, as a reader goes through it.
@@ -56,18 +56,43 @@ pub(super) fn check(value: &yaml_serde::Value, source: &YamlSource) -> Vec<Confi
     out
 }
 
-/// Whether a "missing key `x`" is the other half of an unknown key in the same
+/// One schema error in words, at its key, with what it is about.
+struct Finding {
+    key: KeyPath,
+    message: String,
+    about: About,
+}
+
+/// What a finding is about, where that changes how it is reported.
+enum About {
+    /// A key the schema does not know, with the known key we suggest.
+    UnknownKey { meant: Option<&'static str> },
+    /// A required key that is not there.
+    MissingKey(String),
+    /// A value.
+    Value,
+}
+
+impl Finding {
+    fn value(key: KeyPath, message: String) -> Finding {
+        Finding {
+            key,
+            message,
+            about: About::Value,
+        }
+    }
+}
+
+/// Whether a missing key `x` is the other half of an unknown key in the same
 /// mapping that we suggest was meant as `x`: one typo, reported once.
-fn is_typo_of(key: &KeyPath, message: &str, all: &[(KeyPath, String)]) -> bool {
-    let Some(missing) = message.strip_prefix("missing key ") else {
+fn is_typo_of(f: &Finding, all: &[Finding]) -> bool {
+    let About::MissingKey(missing) = &f.about else {
         return false;
     };
-    let suggestion = format!("did you mean {missing}?");
-    all.iter().any(|(k, m)| {
-        m.starts_with("unknown key")
-            && m.ends_with(&suggestion)
-            && k.0.len() == key.0.len() + 1
-            && k.0.starts_with(&key.0)
+    all.iter().any(|g| {
+        matches!(g.about, About::UnknownKey { meant: Some(m) } if m == missing)
+            && g.key.0.len() == f.key.0.len() + 1
+            && g.key.0.starts_with(&f.key.0)
     })
 }
 
@@ -115,24 +140,35 @@ fn schema_node(schema_path: &str) -> Option<&'static Value> {
     SCHEMA.schema.pointer(parent)
 }
 
-fn describe(e: &ValidationError<'_>, instance: &Value) -> Vec<(KeyPath, String)> {
+fn describe(e: &ValidationError<'_>, instance: &Value) -> Vec<Finding> {
     let at = key_path(e.instance_path().as_str(), instance);
     let schema_path = e.schema_path().as_str();
     let node = schema_node(schema_path);
     let found = e.instance().as_ref();
-    let one = |m: String| vec![(at.clone(), m)];
+    let one = |m: String| vec![Finding::value(at.clone(), m)];
     match e.kind() {
         ValidationErrorKind::AdditionalProperties { unexpected } => {
             let known = property_names(node);
             unexpected
                 .iter()
-                .map(|u| (at.key(u), unknown_key(u, &known)))
+                .map(|u| {
+                    let meant = nearest(u, &known);
+                    Finding {
+                        key: at.key(u),
+                        message: unknown_key(u, meant, &known),
+                        about: About::UnknownKey { meant },
+                    }
+                })
                 .collect()
         }
-        ValidationErrorKind::Required { property } => one(format!(
-            "missing key `{}`",
-            property.as_str().unwrap_or("?")
-        )),
+        ValidationErrorKind::Required { property } => {
+            let name = property.as_str().unwrap_or("?").to_string();
+            vec![Finding {
+                key: at.clone(),
+                message: format!("missing key `{name}`"),
+                about: About::MissingKey(name),
+            }]
+        }
         ValidationErrorKind::Type { .. } => one(format!(
             "expected {}, found {}",
             node.map_or("another type".into(), expected_type),
@@ -161,7 +197,7 @@ fn describe(e: &ValidationError<'_>, instance: &Value) -> Vec<(KeyPath, String)>
             let name = error.instance().as_str().unwrap_or_default().to_string();
             let inner = error.schema_path().as_str();
             let message = not_in_enum(inner, error.instance().as_ref(), schema_node(inner));
-            vec![(at.key(&name), message)]
+            vec![Finding::value(at.key(&name), message)]
         }
         ValidationErrorKind::AnyOf { context } => any_of(context, instance, &at, node, found),
         _ => one(e.to_string()),
@@ -177,7 +213,7 @@ fn any_of(
     at: &KeyPath,
     node: Option<&Value>,
     found: &Value,
-) -> Vec<(KeyPath, String)> {
+) -> Vec<Finding> {
     let here = at.to_string();
     let shape_mismatch = |e: &ValidationError<'_>| {
         key_path(e.instance_path().as_str(), instance).to_string() == here
@@ -219,9 +255,9 @@ fn any_of(
         if let Some(near) = nearest(name, &forms) {
             message.push_str(&format!("; did you mean `{near}`?"));
         }
-        return vec![(at.clone(), message)];
+        return vec![Finding::value(at.clone(), message)];
     }
-    vec![(
+    vec![Finding::value(
         at.clone(),
         format!(
             "expected {}, found {}",
@@ -238,8 +274,8 @@ fn property_names(node: Option<&'static Value>) -> Vec<&'static str> {
         .unwrap_or_default()
 }
 
-fn unknown_key(key: &str, known: &[&str]) -> String {
-    match nearest(key, known) {
+fn unknown_key(key: &str, meant: Option<&str>, known: &[&str]) -> String {
+    match meant {
         Some(near) => format!("unknown key `{key}`; did you mean `{near}`?"),
         None if known.is_empty() => format!("unknown key `{key}`"),
         None => format!("unknown key `{key}` (keys here: {})", known.join(", ")),
