@@ -21,7 +21,9 @@ fn dynamic() -> FitConfig {
 
 /// Bounds just above the MAPEs measured with 2000 paths and seed 42
 /// (`cargo run --release --example holdout -- fit.yaml` with `baseline:
-/// dynamic`): 18.4 % pooled over the 34 points (20.4 % before WORLD's model
+/// dynamic`): 18.7 % pooled over the 34 points (18.4 % before the optimiser's
+/// likelihood moved to the register filter, whose rounding sends Nelder-Mead
+/// to a slightly different optimum; 20.4 % before WORLD's model
 /// chose its variant by AICc and the shock's decay had a prior; 44.2 % before
 /// the shock's peak was estimated and shock months' shares widened; the trend
 /// baseline, whose window is told the shock ended in June, 14.7 %).
@@ -36,10 +38,10 @@ fn dynamic_holdout_of_the_second_half_of_2025() {
     }
     let mape = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
     let bounds = [
-        ("WORLD", 10.5),
-        ("EU27", 16.0),
+        ("WORLD", 11.0),
+        ("EU27", 16.5),
         ("DEU", 14.0),
-        ("IND", 41.5),
+        ("IND", 42.0),
         ("JPN", 23.5),
         ("KOR", 39.0),
         ("USA", 19.5),
@@ -50,7 +52,7 @@ fn dynamic_holdout_of_the_second_half_of_2025() {
         assert!(m <= bound, "{code}: MAPE {m:.1}% above {bound}%");
     }
     let pooled = mape(&points.iter().map(|p| p.ape_pct).collect::<Vec<_>>());
-    assert!(pooled <= 18.5, "pooled MAPE {pooled:.1}%");
+    assert!(pooled <= 19.0, "pooled MAPE {pooled:.1}%");
     // WORLD recovers after the data end: every month within 22 % (a level
     // that took the dip would leave July-August 40 % short), and the second
     // half of 2025 well above the June figure of 3,188 t.

@@ -37,6 +37,38 @@ pub fn fit_panel(obs: &Observations, config: &FitConfig) -> Result<FittedPanel, 
         .ok_or_else(|| ForecastError::Request("no observations".into()))?;
     let origin = range.start();
     let last = range.end();
+    let has_world = fitted_importers(obs).contains(&Importer::World);
+    // The trend models and the dynamic baseline are independent fits: on two
+    // threads, the dynamic fit (the longer) hides the trend panel's time.
+    let (series, dynamic) = rayon::join(
+        || fit_trend_series(obs, config, origin, last),
+        || match config.baseline {
+            BaselineKind::Dynamic if has_world => fit_dynamic(obs, config, origin, last).map(Some),
+            _ => Ok(None),
+        },
+    );
+    let (series, dynamic) = (series?, dynamic?);
+    Ok(FittedPanel {
+        magcast_version: env!("CARGO_PKG_VERSION").to_string(),
+        data_source: obs.source().display().to_string(),
+        origin,
+        last_observed: last,
+        interventions: config.interventions.clone(),
+        series,
+        dynamic,
+        selection: None,
+    })
+}
+
+/// The trend models of every importer (docs/model.md §2.6-§2.8): WORLD from
+/// the candidate families, the others as shares of it (or on their own when
+/// pinned or when there is no WORLD), with pooled share variances.
+fn fit_trend_series(
+    obs: &Observations,
+    config: &FitConfig,
+    origin: Month,
+    last: Month,
+) -> Result<Vec<FittedSeries>, ForecastError> {
     let importers = fitted_importers(obs);
     let has_world = importers.contains(&Importer::World);
     let world = if has_world {
@@ -74,20 +106,7 @@ pub fn fit_panel(obs: &Observations, config: &FitConfig) -> Result<FittedPanel, 
         series.push(f?);
     }
     pool_share_variances(&mut series, world_sigma);
-    let dynamic = match config.baseline {
-        BaselineKind::Dynamic if has_world => Some(fit_dynamic(obs, config, origin, last)?),
-        _ => None,
-    };
-    Ok(FittedPanel {
-        magcast_version: env!("CARGO_PKG_VERSION").to_string(),
-        data_source: obs.source().display().to_string(),
-        origin,
-        last_observed: last,
-        interventions: config.interventions.clone(),
-        series,
-        dynamic,
-        selection: None,
-    })
+    Ok(series)
 }
 
 /// Which shock months get their own factor in a series: every month of a window

@@ -15,7 +15,7 @@ pub const DIFFUSE_VARIANCE: f64 = 1e8;
 /// A prediction variance above this is still dominated by the vague prior: the
 /// observation is used to learn the state but left out of the likelihood (the
 /// approximate counterpart of the exact diffuse likelihood).
-const DIFFUSE_THRESHOLD: f64 = DIFFUSE_VARIANCE * 1e-4;
+pub(crate) const DIFFUSE_THRESHOLD: f64 = DIFFUSE_VARIANCE * 1e-4;
 
 /// Plug-in levels below this (scaled units) are raised to it before they
 /// scale a variance, so a series near zero keeps a positive noise.
@@ -86,11 +86,17 @@ pub(crate) struct Filtered {
     trace: Option<Trace>,
 }
 
-/// Mean and covariance of the state, updated in place.
+/// Mean and covariance of the state, updated in place, with scratch space for
+/// an update so the likelihood, evaluated thousands of times a fit, does not
+/// allocate per observation.
 struct State {
     n: usize,
     a: Vec<f64>,
     p: Vec<f64>,
+    /// `P z'` of the latest update or projection.
+    pz: Vec<f64>,
+    /// Kalman gain of the latest update.
+    gain: Vec<f64>,
 }
 
 impl State {
@@ -101,40 +107,48 @@ impl State {
         a[..2].copy_from_slice(&setup.init_mean);
         p[0] = setup.init_var[0];
         p[n + 1] = setup.init_var[1];
-        State { n, a, p }
+        State {
+            n,
+            a,
+            p,
+            pz: vec![0.0; n],
+            gain: vec![0.0; n],
+        }
     }
 
-    /// `P z'` and `z a` for a span of `len` months with flow coefficient `c`:
-    /// the span is `c·L_t` plus the `len − 1` past flows in the state.
-    fn project(&self, c: f64, len: usize) -> (Vec<f64>, f64) {
+    /// `P z'` (into `self.pz`) and `z a` for a span of `len` months with flow
+    /// coefficient `c`: the span is `c·L_t` plus the `len − 1` past flows in
+    /// the state.
+    fn project(&mut self, c: f64, len: usize) -> f64 {
         let n = self.n;
-        let pz = (0..n)
-            .map(|i| c * self.p[i * n] + (2..len + 1).map(|k| self.p[i * n + k]).sum::<f64>())
-            .collect();
-        let za = c * self.a[0] + self.a[2..len + 1].iter().sum::<f64>();
-        (pz, za)
+        for (i, out) in self.pz.iter_mut().enumerate() {
+            let row = &self.p[i * n..(i + 1) * n];
+            *out = c * row[0] + row[2..len + 1].iter().sum::<f64>();
+        }
+        c * self.a[0] + self.a[2..len + 1].iter().sum::<f64>()
     }
 
     /// Mean and variance of the signal of a span (no noise): `z a`, `z P z'`.
-    fn signal_moments(&self, c: f64, len: usize) -> (f64, f64) {
-        let (pz, za) = self.project(c, len);
-        (za, c * pz[0] + pz[2..len + 1].iter().sum::<f64>())
+    fn signal_moments(&mut self, c: f64, len: usize) -> (f64, f64) {
+        let za = self.project(c, len);
+        (za, c * self.pz[0] + self.pz[2..len + 1].iter().sum::<f64>())
     }
 
-    /// Univariate update with one observation; returns (v, F, gain).
-    fn update(&mut self, c: f64, len: usize, y: f64, h: f64) -> (f64, f64, Vec<f64>) {
-        let (pz, za) = self.project(c, len);
-        let zpz = c * pz[0] + pz[2..len + 1].iter().sum::<f64>();
+    /// Univariate update with one observation; returns (v, F) and leaves the
+    /// gain in `self.gain`.
+    fn update(&mut self, c: f64, len: usize, y: f64, h: f64) -> (f64, f64) {
+        let (za, zpz) = self.signal_moments(c, len);
         let f = zpz + h;
         let v = y - za;
-        let gain: Vec<f64> = pz.iter().map(|x| x / f).collect();
         let n = self.n;
-        for (i, &g) in gain.iter().enumerate() {
+        for i in 0..n {
+            let g = self.pz[i] / f;
+            self.gain[i] = g;
             self.a[i] += g * v;
             let row = &mut self.p[i * n..(i + 1) * n];
-            row.iter_mut().zip(&pz).for_each(|(p, z)| *p -= g * z);
+            row.iter_mut().zip(&self.pz).for_each(|(p, z)| *p -= g * z);
         }
-        (v, f, gain)
+        (v, f)
     }
 
     /// One month ahead: level gains φ·trend, trend is damped, the month's flow
@@ -193,7 +207,7 @@ fn transition_transposed(r: &[f64], c: f64, phi: f64) -> Vec<f64> {
 }
 
 /// Squared plug-in level that scales variances in proportional mode.
-fn multiplier(setup: &Setup<'_>, level: f64) -> f64 {
+pub(crate) fn multiplier(setup: &Setup<'_>, level: f64) -> f64 {
     if setup.proportional {
         level.max(LEVEL_FLOOR).powi(2)
     } else {
@@ -201,20 +215,18 @@ fn multiplier(setup: &Setup<'_>, level: f64) -> f64 {
     }
 }
 
-/// The smoother's record of one update: innovation v, its variance F, gain.
-type Innovation = (f64, f64, Vec<f64>);
-
 /// One observation: update the state and return its log-likelihood term
 /// (`None` while the prediction is still dominated by the vague prior) and,
-/// when the state was updated, the smoother's (v, F, gain). A value enters as
-/// a Gaussian observation; a bound as the log-probability of the bound plus
-/// the equivalent pseudo-observation (none when the bound is not informative).
-fn observe(state: &mut State, o: &Prepared, c: f64, h: f64) -> (Option<f64>, Option<Innovation>) {
+/// when the state was updated, the innovation v and its variance F (the gain
+/// is left in `state.gain`). A value enters as a Gaussian observation; a
+/// bound as the log-probability of the bound plus the equivalent
+/// pseudo-observation (none when the bound is not informative).
+fn observe(state: &mut State, o: &Prepared, c: f64, h: f64) -> (Option<f64>, Option<(f64, f64)>) {
     let ln_2pi = (2.0 * std::f64::consts::PI).ln();
     let Some(bound) = o.bound else {
-        let (v, f, gain) = state.update(c, o.len, o.value, h);
+        let (v, f) = state.update(c, o.len, o.value, h);
         let term = (f < DIFFUSE_THRESHOLD).then(|| -0.5 * (ln_2pi + f.ln() + v * v / f));
-        return (term, Some((v, f, gain)));
+        return (term, Some((v, f)));
     };
     let (za, zpz) = state.signal_moments(c, o.len);
     let u = bound_update(bound, za, zpz, h);
@@ -243,16 +255,16 @@ pub(crate) fn run(setup: &Setup<'_>, keep_trace: bool) -> Filtered {
             if let Some(term) = term {
                 loglik += term;
                 used += 1;
-                if let (None, Some((v, f, _))) = (o.bound, &step) {
+                if let (None, Some((v, f))) = (o.bound, step) {
                     standardised.push(v * v / f);
                 }
             }
-            if let (Some(tr), Some((v, f, gain))) = (trace.as_mut(), step) {
+            if let (Some(tr), Some((v, f))) = (trace.as_mut(), step) {
                 tr.steps[t].push(Step {
                     obs: next,
                     v,
                     f,
-                    gain,
+                    gain: state.gain.clone(),
                 });
             }
             next += 1;
@@ -339,6 +351,8 @@ mod tests {
             n,
             a: a.clone(),
             p: p.clone(),
+            pz: vec![0.0; n],
+            gain: vec![0.0; n],
         };
         state.predict(c, phi, [0.25, 0.125]);
         let t = dense(n, c, phi);

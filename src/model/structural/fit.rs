@@ -11,8 +11,9 @@ use super::data::{Measurement, ValidSeries};
 use super::error::{Result, StructuralError};
 use super::filter::{self, DIFFUSE_VARIANCE, Prepared, Setup};
 use super::params::{
-    Hyperparameters, Initial, LOG_VARIANCE_BOUNDS, Layout, NoiseScale, ValidConfig,
+    CalendarMonth, Hyperparameters, Initial, LOG_VARIANCE_BOUNDS, Layout, NoiseScale, ValidConfig,
 };
+use super::registers::{self, RegisterPlan};
 
 /// Cost returned where the likelihood is not finite, so the simplex moves away.
 const INVALID_COST: f64 = 1e300;
@@ -25,6 +26,10 @@ pub(crate) struct Problem<'a> {
     pub scale: f64,
     pub prepared: Vec<Prepared>,
     pub months: usize,
+    /// The calendar of every month, looked up once.
+    pub calendar: Vec<CalendarMonth>,
+    /// When the likelihood's span registers open and close.
+    pub plan: RegisterPlan,
 }
 
 impl<'a> Problem<'a> {
@@ -33,7 +38,7 @@ impl<'a> Problem<'a> {
             .get()
             .scale
             .unwrap_or_else(|| series.mean_monthly_rate().max(1e-12));
-        let prepared = series
+        let prepared: Vec<Prepared> = series
             .observations()
             .iter()
             .map(|o| {
@@ -53,18 +58,20 @@ impl<'a> Problem<'a> {
                 }
             })
             .collect();
+        let plan = RegisterPlan::new(&prepared, series.months());
         Problem {
             series,
             config,
             scale,
             prepared,
             months: series.months(),
+            calendar: CalendarMonth::table(series.origin(), series.months()),
+            plan,
         }
     }
 
     /// The filter's inputs for hyperparameters `h` over `months` months.
     pub(crate) fn setup(&self, h: &Hyperparameters) -> Setup<'_> {
-        let origin = self.series.origin();
         let (init_mean, init_var) = match self.config.get().initial {
             Initial::Diffuse => ([0.0, 0.0], [DIFFUSE_VARIANCE; 2]),
             Initial::Known {
@@ -82,7 +89,9 @@ impl<'a> Problem<'a> {
         };
         Setup {
             obs: &self.prepared,
-            coef: (0..self.months).map(|t| h.coefficient(origin, t)).collect(),
+            coef: (self.calendar.iter().enumerate())
+                .map(|(t, &day)| h.coefficient_at(day, t))
+                .collect(),
             lags: self.series.longest_span() - 1,
             phi: h.phi,
             var_irregular: h.var_irregular,
@@ -92,6 +101,14 @@ impl<'a> Problem<'a> {
             init_mean,
             init_var,
         }
+    }
+
+    /// The log-likelihood alone, in data units, by the smaller state of
+    /// [`registers`](super::registers): the same number as [`Self::loglik`]
+    /// to rounding, at a fraction of the work (the optimiser's cost).
+    pub(crate) fn loglik_only(&self, h: &Hyperparameters) -> f64 {
+        let (ll, used) = registers::loglik(&self.setup(h), &self.plan);
+        ll - used as f64 * self.scale.ln()
     }
 
     /// Log-likelihood in data units (the scaled likelihood less the Jacobian
@@ -121,7 +138,7 @@ impl CostFunction for Cost<'_, '_> {
             .iter()
             .map(|x| (lo - x).max(0.0) + (x - hi).max(0.0))
             .sum();
-        let (ll, _) = self.problem.loglik(&self.layout.decode(theta));
+        let ll = self.problem.loglik_only(&self.layout.decode(theta));
         Ok(if ll.is_finite() {
             -ll + 1e3 * penalty * penalty + self.layout.decay_penalty(theta)
         } else {

@@ -109,6 +109,7 @@ mod fit;
 mod forecast;
 mod model;
 mod params;
+mod registers;
 
 pub use calendar::{HOLIDAY_DAYS, TABLE_YEARS, lunar_new_year, lunar_new_year_regressor};
 pub use data::{Measurement, SpanObservation, SpanSeries, ValidSeries};

@@ -245,8 +245,18 @@ impl Hyperparameters {
     /// linear in the state.
     pub fn coefficient(&self, origin: Month, t: usize) -> f64 {
         let month = origin.plus(t as i32);
-        let seasonal = self.seasonal[month.month() as usize - 1];
-        let holiday = 1.0 + self.holiday * lunar_new_year_regressor(month);
+        let day = CalendarMonth {
+            month: month.month() as usize - 1,
+            holiday: lunar_new_year_regressor(month),
+        };
+        self.coefficient_at(day, t)
+    }
+
+    /// [`coefficient`](Self::coefficient) with month `t`'s calendar already
+    /// looked up (the likelihood evaluates it thousands of times a fit).
+    pub(crate) fn coefficient_at(&self, day: CalendarMonth, t: usize) -> f64 {
+        let seasonal = self.seasonal[day.month];
+        let holiday = 1.0 + self.holiday * day.holiday;
         let shock: f64 = self
             .shocks
             .iter()
@@ -254,6 +264,29 @@ impl Hyperparameters {
             .map(|s| 1.0 - s.effect(t - s.onset))
             .product();
         seasonal * holiday * shock
+    }
+}
+
+/// What the coefficient of a month needs from the calendar: its calendar
+/// month (0 = January) and its Lunar New Year regressor.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct CalendarMonth {
+    pub month: usize,
+    pub holiday: f64,
+}
+
+impl CalendarMonth {
+    /// The calendar of the `months` months from `origin`.
+    pub(crate) fn table(origin: Month, months: usize) -> Vec<CalendarMonth> {
+        (0..months)
+            .map(|t| {
+                let month = origin.plus(t as i32);
+                CalendarMonth {
+                    month: month.month() as usize - 1,
+                    holiday: lunar_new_year_regressor(month),
+                }
+            })
+            .collect()
     }
 }
 
