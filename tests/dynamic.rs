@@ -21,7 +21,8 @@ fn dynamic() -> FitConfig {
 
 /// Bounds just above the MAPEs measured with 2000 paths and seed 42
 /// (`cargo run --release --example holdout -- fit.yaml` with `baseline:
-/// dynamic`): 18.7 % pooled over the 34 points (18.4 % before the optimiser's
+/// dynamic`): 19.0 % pooled over the 34 points (18.7 % before the paths drew
+/// the shock's depth and decay, 18.4 % before the optimiser's
 /// likelihood moved to the register filter, whose rounding sends Nelder-Mead
 /// to a slightly different optimum; 20.4 % before WORLD's model
 /// chose its variant by AICc and the shock's decay had a prior; 44.2 % before
@@ -39,20 +40,20 @@ fn dynamic_holdout_of_the_second_half_of_2025() {
     let mape = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
     let bounds = [
         ("WORLD", 11.0),
-        ("EU27", 16.5),
+        ("EU27", 17.0),
         ("DEU", 14.0),
-        ("IND", 42.0),
-        ("JPN", 23.5),
-        ("KOR", 39.0),
-        ("USA", 19.5),
-        ("VNM", 2.5),
+        ("IND", 42.5),
+        ("JPN", 24.0),
+        ("KOR", 39.5),
+        ("USA", 20.0),
+        ("VNM", 3.0),
     ];
     for (code, bound) in bounds {
         let m = mape(&by_importer[&code.parse::<Importer>().unwrap()]);
         assert!(m <= bound, "{code}: MAPE {m:.1}% above {bound}%");
     }
     let pooled = mape(&points.iter().map(|p| p.ape_pct).collect::<Vec<_>>());
-    assert!(pooled <= 19.0, "pooled MAPE {pooled:.1}%");
+    assert!(pooled <= 19.5, "pooled MAPE {pooled:.1}%");
     // WORLD recovers after the data end: every month within 22 % (a level
     // that took the dip would leave July-August 40 % short), and the second
     // half of 2025 well above the June figure of 3,188 t.

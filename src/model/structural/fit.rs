@@ -107,8 +107,8 @@ impl<'a> Problem<'a> {
     /// [`registers`](super::registers): the same number as [`Self::loglik`]
     /// to rounding, at a fraction of the work (the optimiser's cost).
     pub(crate) fn loglik_only(&self, h: &Hyperparameters) -> f64 {
-        let (ll, used) = registers::loglik(&self.setup(h), &self.plan);
-        ll - used as f64 * self.scale.ln()
+        let run = registers::run(&self.setup(h), &self.plan);
+        run.loglik - run.used as f64 * self.scale.ln()
     }
 
     /// Log-likelihood in data units (the scaled likelihood less the Jacobian

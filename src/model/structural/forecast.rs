@@ -9,6 +9,11 @@ use serde::{Deserialize, Serialize};
 
 use super::filter::LEVEL_FLOOR;
 use super::model::StructuralModel;
+use super::params::{Hyperparameters, Layout};
+
+/// Mixed into a series' key for the stream of its shock draws, so they are
+/// not the level's.
+const SHOCK_STREAM: u64 = 0x53_484f_434b;
 use crate::data::Month;
 
 /// The forecast of one month (data units).
@@ -122,11 +127,32 @@ impl StructuralModel {
         self.path(&steps, key_hash(key), seed, path)
     }
 
+    /// This path's hyperparameters and the shift of its starting (level,
+    /// trend): the estimates, or with a shock still under way its own draw
+    /// of the shock (`shock_draws`), from a stream of its own.
+    fn path_hyperparameters(&self, key: u64, seed: u64, path: u64) -> (Hyperparameters, [f64; 2]) {
+        let Some(doubt) = &self.shock_uncertainty else {
+            return (self.hyper.clone(), [0.0; 2]);
+        };
+        let last = self.origin.plus(self.months as i32 - 1).index();
+        let mut rng = month_rng(seed, key ^ SHOCK_STREAM, path, last);
+        let z: Vec<f64> = (0..doubt.len()).map(|_| normal(&mut rng)).collect();
+        let (shocks, shift) = doubt.draw(&Layout::new(self.config.get()), &z);
+        (
+            Hyperparameters {
+                shocks,
+                ..self.hyper.clone()
+            },
+            shift,
+        )
+    }
+
     fn path(&self, steps: &[Step], key: u64, seed: u64, path: u64) -> Vec<f64> {
         let last = self.origin.plus(self.months as i32 - 1).index();
         let mut rng = month_rng(seed, key, path, last);
         let (z0, z1) = (normal(&mut rng), normal(&mut rng));
         let mut d = correlated(self.end.cov.map(|v| v * self.variance_scale), z0, z1);
+        let (hyper, mut shift) = self.path_hyperparameters(key, seed, path);
         let phi = self.hyper.phi;
         steps
             .iter()
@@ -139,11 +165,12 @@ impl StructuralModel {
                     d[0] + phi * d[1] + st.q[0].sqrt() * ze,
                     phi * d[1] + st.q[1].sqrt() * zz,
                 ];
-                let mu = st.mean[0].max(LEVEL_FLOOR * 1e-3);
+                shift = [shift[0] + phi * shift[1], phi * shift[1]];
+                let mu = (st.mean[0] + shift[0]).max(LEVEL_FLOOR * 1e-3);
                 let level = lognormal_matched(mu, st.cov[0], d[0]);
                 let irr_var = (1.0 + st.irregular / (mu * mu)).ln();
                 let irregular = (irr_var.sqrt() * zi - irr_var / 2.0).exp();
-                self.hyper.coefficient(self.origin, t) * level * irregular * self.scale
+                hyper.coefficient(self.origin, t) * level * irregular * self.scale
             })
             .collect()
     }

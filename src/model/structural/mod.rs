@@ -78,6 +78,12 @@
 //! fitted model's [`StructuralModel::variance_scale`] (the recent standardised
 //! innovations' mean square, at least 1); sample paths turn the Gaussian level
 //! into a lognormal with the same mean and variance so flows stay positive.
+//! A shock still under way at the end of the data is drawn by each path from
+//! its Laplace approximation ([`ShockUncertainty`]) instead of plugged in.
+//!
+//! The optimiser's likelihood runs on a smaller, equivalent state: one
+//! running sum per first month of the spans still open instead of the past
+//! flows (`registers`).
 //!
 //! # Example
 //!
@@ -110,6 +116,7 @@ mod forecast;
 mod model;
 mod params;
 mod registers;
+mod shock_draws;
 
 pub use calendar::{HOLIDAY_DAYS, TABLE_YEARS, lunar_new_year, lunar_new_year_regressor};
 pub use data::{Measurement, SpanObservation, SpanSeries, ValidSeries};
@@ -122,3 +129,4 @@ pub use params::{
     DAMPING_RANGE, DECAY_PRIOR_SD, DECAY_RANGE, Damping, Hyperparameters, Initial, MAX_DEPTH,
     MAX_HOLIDAY, NoiseScale, START_DECAY, Seasonality, Shock, StructuralConfig, ValidConfig,
 };
+pub use shock_draws::ShockUncertainty;

@@ -8,6 +8,7 @@ use super::error::{Result, StructuralError};
 use super::filter;
 use super::fit::{self, Convergence, Problem};
 use super::params::{Hyperparameters, Layout, NoiseScale, ValidConfig};
+use super::shock_draws::ShockUncertainty;
 use crate::data::Month;
 
 /// Level and trend after the last observed month (scaled units), with their
@@ -38,6 +39,10 @@ pub struct StructuralModel {
     /// Factor applied to every forecast variance ([`StructuralModel::variance_scale`]).
     #[serde(default = "unit")]
     pub(crate) variance_scale: f64,
+    /// Doubt about a shock still under way at the end of the data, drawn by
+    /// each sample path (`None`: shocks plugged in).
+    #[serde(default)]
+    pub(crate) shock_uncertainty: Option<ShockUncertainty>,
 }
 
 fn unit() -> f64 {
@@ -69,9 +74,21 @@ impl StructuralModel {
         let layout = Layout::new(config.get());
         let start = layout.start(fit::seasonal_start(series));
         let (hyper, convergence) = fit::estimate(&problem, &start)?;
-        let mut model = Self::from_problem(&problem, hyper)?;
-        model.parameters = layout.len();
+        Self::estimated(&problem, hyper, layout.len(), convergence)
+    }
+
+    /// The model at estimated hyperparameters, with the doubt about active
+    /// shocks for its sample paths.
+    fn estimated(
+        problem: &Problem<'_>,
+        hyper: Hyperparameters,
+        parameters: usize,
+        convergence: Convergence,
+    ) -> Result<Self> {
+        let mut model = Self::from_problem(problem, hyper)?;
+        model.parameters = parameters;
         model.convergence = Some(convergence);
+        model.shock_uncertainty = ShockUncertainty::estimate(problem, &model.hyper);
         Ok(model)
     }
 
@@ -87,10 +104,7 @@ impl StructuralModel {
         let problem = Problem::new(series, config);
         let layout = Layout::new(config.get());
         let (hyper, convergence) = fit::estimate(&problem, start)?;
-        let mut model = Self::from_problem(&problem, hyper)?;
-        model.parameters = layout.len();
-        model.convergence = Some(convergence);
-        Ok(model)
+        Self::estimated(&problem, hyper, layout.len(), convergence)
     }
 
     /// Filter with hyperparameters given (nothing estimated). The seasonal
@@ -135,6 +149,7 @@ impl StructuralModel {
             end,
             convergence: None,
             variance_scale: variance_scale(&filtered.standardised),
+            shock_uncertainty: None,
         })
     }
 
@@ -178,6 +193,12 @@ impl StructuralModel {
     /// filtered with hyperparameters given.
     pub fn variance_scale(&self) -> f64 {
         self.variance_scale
+    }
+
+    /// The doubt about shocks still under way that sample paths draw
+    /// (`None` when every shock is plugged in).
+    pub fn shock_uncertainty(&self) -> Option<&ShockUncertainty> {
+        self.shock_uncertainty.as_ref()
     }
 
     /// The settings the model was fitted with.

@@ -362,18 +362,7 @@ impl Layout {
         } else {
             0.0
         };
-        let (dlo, dhi) = DECAY_RANGE;
-        let shocks = self
-            .onsets
-            .iter()
-            .map(|&onset| Shock {
-                onset,
-                depth: MAX_DEPTH * next().tanh(),
-                decay: dlo + (dhi - dlo) * sigmoid(next()),
-                peak: self.peak,
-                rise: if self.peak > 0 { sigmoid(next()) } else { 0.0 },
-            })
-            .collect();
+        let shocks = self.decode_shocks(&theta[self.shock_offset().min(theta.len())..]);
         Hyperparameters {
             var_irregular,
             var_level,
@@ -383,6 +372,35 @@ impl Layout {
             holiday,
             shocks,
         }
+    }
+
+    /// Where the shocks' coordinates start in the unconstrained vector.
+    pub(crate) fn shock_offset(&self) -> usize {
+        3 + usize::from(self.phi.is_none())
+            + if self.seasonal.is_none() { 11 } else { 0 }
+            + usize::from(self.holiday)
+    }
+
+    /// Coordinates per shock: depth, decay and, with a later peak, the rise.
+    pub(crate) fn per_shock(&self) -> usize {
+        2 + usize::from(self.peak > 0)
+    }
+
+    /// The shocks from their unconstrained coordinates (missing ones 0).
+    pub(crate) fn decode_shocks(&self, coords: &[f64]) -> Vec<Shock> {
+        let mut it = coords.iter().copied();
+        let mut next = || it.next().unwrap_or(0.0);
+        let (dlo, dhi) = DECAY_RANGE;
+        self.onsets
+            .iter()
+            .map(|&onset| Shock {
+                onset,
+                depth: MAX_DEPTH * next().tanh(),
+                decay: dlo + (dhi - dlo) * sigmoid(next()),
+                peak: self.peak,
+                rise: if self.peak > 0 { sigmoid(next()) } else { 0.0 },
+            })
+            .collect()
     }
 
     /// The unconstrained vector of `h` (the inverse of [`Layout::decode`] for
@@ -420,11 +438,7 @@ impl Layout {
     /// end of the data) it keeps the decay from drifting to the bound of a
     /// permanent drop, which no data had shown.
     pub(crate) fn decay_penalty(&self, theta: &[f64]) -> f64 {
-        let first = 3
-            + usize::from(self.phi.is_none())
-            + if self.seasonal.is_none() { 11 } else { 0 }
-            + usize::from(self.holiday);
-        let per = 2 + usize::from(self.peak > 0);
+        let (first, per) = (self.shock_offset(), self.per_shock());
         let (dlo, dhi) = DECAY_RANGE;
         let centre = logit((START_DECAY - dlo) / (dhi - dlo));
         (0..self.onsets.len())

@@ -165,9 +165,20 @@ fn step(x: &mut [f64], c: f64, phi: f64) {
     x[1] *= phi;
 }
 
-/// The log-likelihood (scaled units) and the number of observations in it:
-/// what [`filter::run`](super::filter::run) returns as `loglik` and `used`.
-pub(crate) fn loglik(setup: &Setup<'_>, plan: &RegisterPlan) -> (f64, usize) {
+/// What [`run`] returns: as [`filter::run`](super::filter::run) does, in
+/// scaled units.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct RegisterRun {
+    /// Log-likelihood of the non-diffuse observations.
+    pub loglik: f64,
+    /// Observations in it.
+    pub used: usize,
+    /// Filtered mean of (level, trend) after the last month.
+    pub end: [f64; 2],
+}
+
+/// The filter over every month, keeping only the likelihood and the end.
+pub(crate) fn run(setup: &Setup<'_>, plan: &RegisterPlan) -> RegisterRun {
     let mut state = Registers {
         a: setup.init_mean.to_vec(),
         p: vec![setup.init_var[0], 0.0, 0.0, setup.init_var[1]],
@@ -209,7 +220,11 @@ pub(crate) fn loglik(setup: &Setup<'_>, plan: &RegisterPlan) -> (f64, usize) {
             state.predict(c, setup.phi, [setup.var_level * m, setup.var_trend * m]);
         }
     }
-    (total, used)
+    RegisterRun {
+        loglik: total,
+        used,
+        end: [state.a[0], state.a[1]],
+    }
 }
 
 #[cfg(test)]
