@@ -165,14 +165,18 @@ fn appended_plant_lowers_us_imports_and_replacing_raises_them() {
         r.yearly.mean[usa * r.years.len() + y]
     };
     let (parent, plus, replace) = (us_2030(0), us_2030(1), us_2030(2));
-    // The extra plant displaces up to 2,000 t a year of US imports by 2030.
+    // The extra plant displaces up to 2,000 t a year of US imports by 2030;
+    // less on average, because in the draws where the inherited US plants
+    // already cover most of US demand imports stop at zero (docs/model.md
+    // §3.9): on the dynamic baseline about 830 t of the 2,000.
     assert!(
-        plus < parent - 1000.0 && plus > parent - 2100.0,
+        plus < parent - 500.0 && plus > parent - 2100.0,
         "parent {parent}, plus {plus}"
     );
-    // Replacing drops the twelve inherited plants: far more imports.
+    // Replacing drops the twelve inherited plants: far more imports (about
+    // 3,000 t more in 2030 on the dynamic baseline).
     assert!(
-        replace > parent + 3000.0,
+        replace > parent + 2000.0,
         "parent {parent}, replace {replace}"
     );
 }

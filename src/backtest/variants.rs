@@ -11,8 +11,10 @@
 //!   [`PathSampler`]; the point forecast is the mean of the draws and the bounds
 //!   are their type-7 quantiles, as in `magcast forecast`. A trend family is the
 //!   series alone, pinned to that family (seasonality and known shocks as in
-//!   the fit configuration); `auto` is the configured competition, with WORLD
-//!   beside an importer so that it is modelled as a share as in `magcast fit`.
+//!   the fit configuration); `auto` is the configured competition of the trend
+//!   families (the `trend` baseline, whichever baseline the configuration
+//!   names), with WORLD beside an importer so that it is modelled as a share
+//!   as in `magcast fit`.
 //! * **Benchmarks** work on the months the data determine up to the origin
 //!   (gaps allowed) and use normal intervals from in-sample residuals, with
 //!   σ the root mean square of the residuals: `naive` forecasts the last value
@@ -171,8 +173,14 @@ pub(crate) fn forecast(
             panel_variant(&data.obs.only(&[data.importer]), data, &config, paths, seed)
         }
         Variant::Auto => {
+            // The trend families' competition, whatever baseline the
+            // configuration draws from: `dynamic` is its own variant.
+            let config = FitConfig {
+                baseline: BaselineKind::Trend,
+                ..config.clone()
+            };
             let keep = [Importer::World, data.importer];
-            panel_variant(&data.obs.only(&keep), data, config, paths, seed)
+            panel_variant(&data.obs.only(&keep), data, &config, paths, seed)
         }
         Variant::Dynamic => {
             let config = FitConfig {

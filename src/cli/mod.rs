@@ -47,14 +47,16 @@ enum Command {
     /// R², AIC, AICc, BIC and whether the fit converged. Nonlinear models start
     /// automatically unless --start is given.
     Regress(regress::RegressArgs),
-    /// Fit the baseline: every importer's trend, chosen by AICc, from the data as
-    /// they are (spans predicted by sums of months).
+    /// Fit the baseline from the data as they are (spans predicted by sums of
+    /// months).
     ///
-    /// WORLD is fitted on its own (the trend families compete, with seasonality
-    /// where every calendar month is observed twice and free levels for known
-    /// shocks); importers are shares of WORLD whose logit trend is shrunk towards
-    /// constant, so a country with a few observations borrows the world's
-    /// dynamics. `--out` saves the models for `forecast --models`.
+    /// The default (dynamic) baseline: WORLD is a structural state-space model
+    /// (local level, trend damped or linear, seasonality, Lunar New Year, shocks
+    /// that decay at an estimated rate) and every importer and ROW a share of
+    /// WORLD that follows its own latest data. The trend models (families chosen
+    /// by AICc for WORLD, trending shares for importers) are fitted beside it
+    /// and shown; `baseline: trend` in the fit configuration draws from them
+    /// instead. `--out` saves the models for `forecast --models`.
     Fit(fit::FitArgs),
     /// Forecast every importer (and WORLD, groups, ROW) month by month after the
     /// last observation, with intervals from coherent sample paths.

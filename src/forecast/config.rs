@@ -66,9 +66,9 @@ pub enum ModelSelection {
 #[serde(rename_all = "lowercase")]
 pub enum BaselineKind {
     /// A structural model for WORLD and local-level shares (docs/model.md §2.12).
+    #[default]
     Dynamic,
     /// The trend families for WORLD and trending shares (§2.5-§2.8).
-    #[default]
     Trend,
 }
 
@@ -158,7 +158,7 @@ impl Default for FitConfig {
             pins: BTreeMap::new(),
             share_trend_prior_sd: 0.1,
             share_trend_damping_years: 2.0,
-            baseline: BaselineKind::Trend,
+            baseline: BaselineKind::Dynamic,
             selection: ModelSelection::Aicc,
         }
     }
