@@ -285,7 +285,7 @@ fn fit_and_forecast_refuse_bad_input_with_exit_2() {
     ]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        stderr(&o).contains("not a models file written by `magcast fit --out`"),
+        stderr(&o).contains("not a models file written by magcast's fit"),
         "{}",
         stderr(&o)
     );

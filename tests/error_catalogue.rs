@@ -550,7 +550,7 @@ fn output_entries() -> Vec<Entry> {
             "models: not JSON",
             &[("m.json", "{oops")],
             &["forecast", "--until", "2027-01", "--models", "{dir}/m.json"],
-            &["m.json: not a models file written by `magcast fit --out` (line 1, column 2"],
+            &["m.json: not a models file written by magcast's fit (line 1, column 2"],
         ),
         entry(
             "models: missing",

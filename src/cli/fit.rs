@@ -51,7 +51,7 @@ pub(crate) fn fit(args: FitArgs) -> anyhow::Result<ExitStatus> {
     let config = args.config.load()?;
     let panel = magcast::backtest::fit_selected(&obs, &config)?;
     if let Some(path) = &args.out {
-        let json = serde_json::to_string_pretty(&panel)? + "\n";
+        let json = panel.to_json()?;
         report::write_atomic(path, json.as_bytes())?;
     }
     let residuals = args.residuals.then(|| panel.fitted_values(&obs));

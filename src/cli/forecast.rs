@@ -79,18 +79,7 @@ pub(crate) struct ModelsArg {
     pub(crate) path: Option<PathBuf>,
 }
 
-/// Reads a models file written by `fit --out`.
+/// Reads a models file written by `fit --out` (checked by the library).
 pub(crate) fn read_models(path: &std::path::Path) -> Result<FittedPanel, ForecastError> {
-    let text = std::fs::read_to_string(path).map_err(|source| ForecastError::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
-    serde_json::from_str(&text).map_err(|e| ForecastError::Models {
-        path: path.to_path_buf(),
-        reason: format!(
-            "not a models file written by `magcast fit --out` (line {}, column {}: {e})",
-            e.line(),
-            e.column()
-        ),
-    })
+    FittedPanel::read(path)
 }

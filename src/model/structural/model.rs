@@ -253,6 +253,16 @@ impl StructuralModel {
 /// Variances ≥ 0, φ in (0, 1], positive seasonal factors, flows kept positive
 /// by the holiday and shock terms.
 fn check_hyperparameters(h: &Hyperparameters) -> Result<()> {
+    let problems = hyperparameter_problems(h);
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(StructuralError::InvalidConfig(problems))
+    }
+}
+
+/// Every problem of `h` (see [`check_hyperparameters`]).
+fn hyperparameter_problems(h: &Hyperparameters) -> Vec<String> {
     let mut problems = Vec::new();
     let variances = [h.var_irregular, h.var_level, h.var_trend];
     if variances.iter().any(|v| !(v.is_finite() && *v >= 0.0)) {
@@ -279,10 +289,49 @@ fn check_hyperparameters(h: &Hyperparameters) -> Result<()> {
             ));
         }
     }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(StructuralError::InvalidConfig(problems))
+    problems
+}
+
+impl StructuralModel {
+    /// Every way a model read back from a file is unusable (empty when it is
+    /// usable): hyperparameters out of range, a non-positive scale or month
+    /// count, a state or variance scale that is not finite, a shock draw of
+    /// the wrong shape. A fitted model has none.
+    pub fn problems(&self) -> Vec<String> {
+        let mut problems = hyperparameter_problems(&self.hyper);
+        let finite = |v: &[f64]| v.iter().all(|x| x.is_finite());
+        if self.months == 0 {
+            problems.push("months must be at least 1".into());
+        }
+        if !(self.scale.is_finite() && self.scale > 0.0) {
+            problems.push(format!("scale {} is not a positive number", self.scale));
+        }
+        let e = &self.end;
+        if !(finite(&[e.level, e.trend]) && finite(&e.cov) && e.cov[0] >= 0.0 && e.cov[3] >= 0.0) {
+            problems.push("end state: level, trend and their variances must be finite".into());
+        }
+        if !(self.variance_scale.is_finite() && self.variance_scale >= 1.0) {
+            problems.push(format!("variance scale {} is not ≥ 1", self.variance_scale));
+        }
+        if self.hyper.shocks.len() != self.config.get().shock_onsets.len() {
+            problems.push("one shock per configured onset expected".into());
+        }
+        if self.hyper.shocks.iter().any(|s| s.onset >= self.months) {
+            problems.push("a shock starts after the last fitted month".into());
+        }
+        if let Some(u) = &self.shock_uncertainty {
+            let layout = Layout::new(self.config.get());
+            let k = layout.len() - layout.shock_offset();
+            let shapes =
+                u.centre.len() == k && u.chol.len() == k * k && u.end_jacobian.len() == 2 * k;
+            if !(shapes && finite(&u.centre) && finite(&u.chol) && finite(&u.end_jacobian)) {
+                problems.push(format!(
+                    "shock uncertainty: {k} finite coordinates, a {k}×{k} factor and a 2×{k} \
+                     derivative expected"
+                ));
+            }
+        }
+        problems
     }
 }
 
