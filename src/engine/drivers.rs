@@ -5,9 +5,11 @@
 //! demand D = B·Π(1+g)^y; tariff factor T = P^(−ε·λ), P = (1+ρτ)/(1+ρτ̄),
 //! λ = 1 − e^(−m/A); new capacity S = Σ (K/12)·ramp·util·share·δ; diversion
 //! L_j = D_j·(1 − T_j); export controls E; imports from China
-//! M = E·(max(0, D·T − S) + Σ d_j·L_j); value V = M·p; tariff revenue R = V·τ.
+//! M = E·(max(0, D·T − S − TD_N) + Σ d_j·L_j) with TD_N the diversion to
+//! non-China supply (§3.9, `substitution`); value V = M·p·w; revenue R = V·τ.
 
 use super::prepare::{ADJUSTMENT, ELASTICITY, PASS_THROUGH, PRICE, PRICE_CHANGE, Prepared};
+use super::substitution::{Cells, Effects, divert, incidence};
 use crate::scenario::RampCurve;
 
 /// Per-unit, per-month results of one draw (unit-major: `[u * months + t]`).
@@ -31,6 +33,65 @@ pub(crate) struct DrawResult {
     pub(crate) rate: Vec<f64>,
     supply: Vec<f64>,
     control: Vec<f64>,
+    /// The trade model's per-cell values (docs/model.md §3.9).
+    pub(crate) trade: TradeCells,
+}
+
+/// The trade model's per-unit, per-month values of one draw.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct TradeCells {
+    /// λ(t) where a tariff has changed, else 0.
+    lambda: Vec<f64>,
+    /// ln r_C = ln(w·P), China's delivered-price ratio, else 0.
+    log_price: Vec<f64>,
+    /// China's world-price factor w, else 1.
+    world: Vec<f64>,
+    /// τ̄ of each unit (0 untaxed).
+    reference: Vec<f64>,
+    /// One plant's nameplate output by month (no utilisation).
+    nameplate: Vec<f64>,
+    /// Existing non-China supply N0, t/month.
+    base_supply: Vec<f64>,
+    /// Non-China capacity of the plants serving the unit, t/month.
+    capacity: Vec<f64>,
+    /// Trade creation on China's imports, t.
+    pub(crate) creation: Vec<f64>,
+    /// Diversion from China to non-China supply, t.
+    pub(crate) diversion: Vec<f64>,
+    /// Non-China supply used, t.
+    pub(crate) non_china: Vec<f64>,
+    /// Non-China supply installed (plants' nameplate·ramp plus N0), t.
+    pub(crate) installed: Vec<f64>,
+    /// Price effect, China's imports × p × (w − 1), US$.
+    pub(crate) price_effect: Vec<f64>,
+    /// Consumer-surplus change on China's supply, US$.
+    pub(crate) surplus: Vec<f64>,
+}
+
+impl TradeCells {
+    /// Lays the buffers out for `cells` cells of `units` units, at the values
+    /// of cells no tariff or plant touches.
+    fn reset(&mut self, cells: usize, units: usize) {
+        for v in [
+            &mut self.lambda,
+            &mut self.log_price,
+            &mut self.base_supply,
+            &mut self.capacity,
+            &mut self.creation,
+            &mut self.diversion,
+            &mut self.non_china,
+            &mut self.installed,
+            &mut self.price_effect,
+            &mut self.surplus,
+        ] {
+            v.clear();
+            v.resize(cells, 0.0);
+        }
+        self.world.clear();
+        self.world.resize(cells, 1.0);
+        self.reference.clear();
+        self.reference.resize(units, 0.0);
+    }
 }
 
 impl DrawResult {
@@ -44,6 +105,8 @@ impl DrawResult {
         if self.key == key {
             self.supply.fill(0.0);
             self.credit_cost.fill(0.0);
+            self.trade.capacity.fill(0.0);
+            self.trade.base_supply.fill(0.0);
             for &u in &prep.controlled {
                 self.control[u * months..(u + 1) * months].fill(1.0);
             }
@@ -68,6 +131,7 @@ impl DrawResult {
         self.rate.resize(cells, 0.0);
         self.credit_cost.clear();
         self.credit_cost.resize(cells, 0.0);
+        self.trade.reset(cells, prep.n_units);
     }
 }
 
@@ -148,9 +212,12 @@ pub(crate) fn simulate(prep: &Prepared, base: &[f64], p: &[f64], out: &mut DrawR
     // λ after m months is 1 − q^m with q = e^(−1/A), advanced by one multiply a
     // month; the price ratio's logarithm changes only at a step.
     let q = if adj > 0.0 { (-1.0 / adj).exp() } else { 0.0 };
+    let eta = prep.trade.eta.map(|k| p[k]);
+    let tc = &mut out.trade;
     for schedule in &prep.tariffs {
         let u = schedule.unit;
         let tau_ref = schedule.reference_total(p, reference[u]);
+        tc.reference[u] = tau_ref;
         let mut log_ratio = 0.0;
         let mut decay = 1.0;
         let mut stepped = false;
@@ -165,7 +232,15 @@ pub(crate) fn simulate(prep: &Prepared, base: &[f64], p: &[f64], out: &mut DrawR
             out.rate[cell] = rate;
             if stepped {
                 let lambda = if adj > 0.0 { 1.0 - decay } else { 1.0 };
-                out.tariff_factor[cell] = (-eps * lambda * log_ratio).exp();
+                // η = ∞: China's price stays, ln r_C = ln P (§3.4 as it was).
+                let (lrc, w) = match eta {
+                    None => (log_ratio, 1.0),
+                    Some(eta) => incidence(eps * lambda, eta, log_ratio),
+                };
+                out.tariff_factor[cell] = (-eps * lambda * lrc).exp();
+                tc.lambda[cell] = lambda;
+                tc.log_price[cell] = lrc;
+                tc.world[cell] = w;
                 decay *= q;
             }
         }
@@ -186,15 +261,25 @@ pub(crate) fn simulate(prep: &Prepared, base: &[f64], p: &[f64], out: &mut DrawR
         }
         out.output.clear();
         out.output.resize(months, 0.0);
+        let nameplate = &mut out.trade.nameplate;
+        nameplate.clear();
+        nameplate.resize(months, 0.0);
         let inv_r = if r > 0.0 { 1.0 / r } else { f64::INFINITY };
         let full = k / 12.0 * util;
-        for (t, o) in out.output.iter_mut().enumerate().skip(first) {
+        for (t, (o, np)) in out
+            .output
+            .iter_mut()
+            .zip(nameplate.iter_mut())
+            .enumerate()
+            .skip(first)
+        {
             let u = ((t as i64 - plant.start + 1) as f64 * inv_r).min(1.0);
             let ramp = match plant.curve {
                 RampCurve::Linear => u,
                 RampCurve::SCurve => u * u * (3.0 - 2.0 * u),
             };
             *o = full * ramp;
+            *np = k / 12.0 * ramp;
         }
         // A credit raises utilisation to min(1, u·(1 + η·c/price)) and costs c
         // per kg of the plant's whole output.
@@ -215,6 +300,20 @@ pub(crate) fn simulate(prep: &Prepared, base: &[f64], p: &[f64], out: &mut DrawR
             }
         }
         for share in &plant.serves {
+            // What could be used: nameplate·ramp, before utilisation and δ.
+            let served = p[share.param];
+            let tc = &mut out.trade;
+            for t in first..months {
+                let amount = tc.nameplate[t] * served;
+                spread(
+                    &mut tc.capacity,
+                    &out.demand,
+                    &share.units,
+                    months,
+                    t,
+                    amount,
+                );
+            }
             let factor = p[share.param] * delta;
             if let [u] = share.units[..] {
                 let row = &mut out.supply[u * months..(u + 1) * months];
@@ -257,7 +356,8 @@ pub(crate) fn simulate(prep: &Prepared, base: &[f64], p: &[f64], out: &mut DrawR
         }
     }
 
-    // 5-7. Imports from China, with diverted volume.
+    // 5-7. Imports from China, less what non-China supply takes by relative
+    // prices, with diverted volume.
     for (((m, d), f), s) in out
         .imports
         .iter_mut()
@@ -267,6 +367,7 @@ pub(crate) fn simulate(prep: &Prepared, base: &[f64], p: &[f64], out: &mut DrawR
     {
         *m = (d * f - s).max(0.0);
     }
+    trade_step(prep, p, out);
     for d in &prep.diversion {
         for t in 0..months {
             let lost: f64 = d
@@ -309,5 +410,86 @@ pub(crate) fn simulate(prep: &Prepared, base: &[f64], p: &[f64], out: &mut DrawR
             *v = *m * price;
             *r = *v * tau;
         }
+    }
+    if prep.trade.eta.is_some() {
+        // China's world price moves: value and revenue at w·p.
+        for ((v, r), (w, tau)) in out
+            .value
+            .iter_mut()
+            .zip(out.revenue.iter_mut())
+            .zip(out.trade.world.iter().zip(&out.rate))
+        {
+            *v *= w;
+            *r = *v * tau;
+        }
+    }
+    money_effects(p[PASS_THROUGH], out);
+}
+
+/// Non-China supply for the draw: existing supply N0 spread over its units,
+/// then China's volume diverted to it by relative prices (§3.9).
+fn trade_step(prep: &Prepared, p: &[f64], out: &mut DrawResult) {
+    let months = prep.months;
+    let tc = &mut out.trade;
+    for share in &prep.trade.non_china {
+        let monthly = p[share.param] / 12.0;
+        for t in 0..months {
+            spread(
+                &mut tc.base_supply,
+                &out.demand,
+                &share.units,
+                months,
+                t,
+                monthly,
+            );
+        }
+    }
+    for ((c, d), f) in tc
+        .creation
+        .iter_mut()
+        .zip(&out.demand)
+        .zip(&out.tariff_factor)
+    {
+        *c = d * (f - 1.0);
+    }
+    let cells = Cells {
+        demand: &out.demand,
+        supply: &out.supply,
+        base_supply: &tc.base_supply,
+        capacity: &tc.capacity,
+        lambda: &tc.lambda,
+        log_price: &tc.log_price,
+    };
+    let effects = Effects {
+        imports: &mut out.imports,
+        diversion: &mut tc.diversion,
+        non_china: &mut tc.non_china,
+        installed: &mut tc.installed,
+        surplus: &mut tc.surplus,
+    };
+    divert(p[prep.trade.sigma], &cells, effects);
+}
+
+/// Export controls on trade creation, the price effect p·(w − 1) on China's
+/// imports, and the consumer-surplus change in US$: the base delivered price
+/// p·(1 + ρτ̄) times the per-unit change `divert` left.
+fn money_effects(rho: f64, out: &mut DrawResult) {
+    let months = out.price.len();
+    let tc = &mut out.trade;
+    for (k, ((((c, pe), cs), w), m)) in tc
+        .creation
+        .iter_mut()
+        .zip(tc.price_effect.iter_mut())
+        .zip(tc.surplus.iter_mut())
+        .zip(&tc.world)
+        .zip(&out.imports)
+        .enumerate()
+    {
+        let (u, t) = (k / months, k % months);
+        let e = out.control[k];
+        let price = out.price[t];
+        *c *= e;
+        *pe = m * price * (w - 1.0);
+        *cs *= e * price * (1.0 + rho * tc.reference[u]);
     }
 }

@@ -32,6 +32,20 @@ pub(crate) struct Prepared {
     pub(crate) taxed: Vec<usize>,
     /// Units under export controls: only these are reset each draw.
     pub(crate) controlled: Vec<usize>,
+    /// The trade model's parameters (docs/model.md §3.9).
+    pub(crate) trade: TradePrep,
+}
+
+/// Where the trade model's parameters sit in `params`: after every other, so
+/// that adding them left the draws of the older parameters as they were.
+#[derive(Debug, Clone)]
+pub(crate) struct TradePrep {
+    /// σ.
+    pub(crate) sigma: usize,
+    /// η (none: ∞).
+    pub(crate) eta: Option<usize>,
+    /// Existing non-China supply, t/yr, by the units of its importer.
+    pub(crate) non_china: Vec<Share>,
 }
 
 /// Units and the index of the parameter that applies to them.
@@ -245,6 +259,19 @@ impl Prepared {
                 response: add(&c.supply_response),
             })
             .collect();
+        let a = &scenario.assumptions;
+        let trade = TradePrep {
+            sigma: add(&a.substitution_elasticity),
+            eta: a.export_supply_elasticity.as_ref().map(&mut add),
+            non_china: a
+                .non_china_supply
+                .iter()
+                .map(|(i, p)| Share {
+                    units: layout.units_of(*i),
+                    param: add(p),
+                })
+                .collect(),
+        };
         let n_units = layout.units.len();
         // The baseline's own annual growth per unit over its first projected year.
         let base_growth = (0..n_units)
@@ -294,6 +321,7 @@ impl Prepared {
             credits,
             params,
             base_growth,
+            trade,
         }
     }
 

@@ -9,6 +9,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::drivers::{DrawResult, simulate};
+use super::substitution::{TRADE_SUMS, YearlyTrade, add_trade};
 use super::layout::Layout;
 use super::prepare::Prepared;
 use super::quantiles::column_quantiles;
@@ -91,6 +92,8 @@ pub struct Yearly {
     pub downstream_cost_usd: Vec<f64>,
     /// Mean fiscal cost of production credits, US$.
     pub credit_cost_usd: Vec<f64>,
+    /// The trade model's yearly means (docs/model.md §3.9, §3.12).
+    pub trade: YearlyTrade,
 }
 
 /// The results of a run.
@@ -254,10 +257,14 @@ pub fn run(
     })
 }
 
-/// Sums of one chunk of draws.
+/// Sums of one chunk of draws: six of §3.10's money and volumes, then the
+/// trade model's [`TRADE_SUMS`].
 struct Partial {
-    sums: [Vec<f64>; 6],
+    sums: [Vec<f64>; SUMS],
 }
+
+/// Sums kept per unit and month.
+const SUMS: usize = 6 + TRADE_SUMS;
 
 fn run_one(
     scenario: &Scenario,
@@ -348,7 +355,11 @@ fn run_one(
                         ydst[o * n_years + y] = row[range.clone()].iter().sum();
                     }
                 }
-                let [imports, base_sum, value, revenue, downstream, credit] = &mut part.sums;
+                let (own, trade) = part.sums.split_at_mut(6);
+                add_trade(trade, &result.trade);
+                let [imports, base_sum, value, revenue, downstream, credit] = own else {
+                    unreachable!("six sums before the trade model's")
+                };
                 let rho = result.pass_through;
                 for (a, m) in imports.iter_mut().zip(&result.imports) {
                     *a += m;
@@ -389,7 +400,7 @@ fn run_one(
             part
         })
         .collect();
-    let mut unit_sums: [Vec<f64>; 6] = std::array::from_fn(|_| vec![0.0; unit_cells]);
+    let mut unit_sums: [Vec<f64>; SUMS] = std::array::from_fn(|_| vec![0.0; unit_cells]);
     for part in partials {
         for (s, p) in unit_sums.iter_mut().zip(&part.sums) {
             for (a, b) in s.iter_mut().zip(p) {
@@ -414,7 +425,7 @@ fn run_one(
             *v = m * price[k % months];
         }
     }
-    let sums: [Vec<f64>; 6] = std::array::from_fn(|k| {
+    let sums: [Vec<f64>; SUMS] = std::array::from_fn(|k| {
         let mut out = vec![0.0; cells];
         for (o, units) in layout.output_units.iter().enumerate() {
             for t in 0..months {
@@ -444,6 +455,7 @@ fn run_one(
         tariff_revenue_usd,
         downstream_cost_usd,
         credit_by_output,
+        trade @ ..,
     ] = sums;
     let to_years = |monthly: &[f64]| -> Vec<f64> {
         let mut out = vec![0.0; ycells];
@@ -468,6 +480,7 @@ fn run_one(
         tariff_revenue_usd: to_years(&tariff_revenue_usd),
         downstream_cost_usd: to_years(&downstream_cost_usd),
         credit_cost_usd: to_years(&credit_by_output),
+        trade: YearlyTrade::from_sums(trade.each_ref().map(|m| to_years(m))),
     };
     ScenarioResult {
         name: scenario.name.clone(),

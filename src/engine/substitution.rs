@@ -1,0 +1,139 @@
+//! The trade model inside a draw (docs/model.md §3.9): China's world price from
+//! its export-supply elasticity, and the diversion of China's volume towards
+//! non-China supply by SMART's integrated CES form, capped by what is installed.
+//!
+//! Both nest today's model exactly: η = ∞ leaves China's price and the tariff
+//! factor as §3.4 computes them, and σ = 0 diverts nothing, so the drivers skip
+//! this code then and the numbers do not change by a bit.
+
+use serde::Serialize;
+
+use super::drivers::TradeCells;
+
+/// The trade model's sums per unit and month, in [`YearlyTrade`]'s order.
+pub(crate) const TRADE_SUMS: usize = 6;
+
+/// The trade model's yearly means per output series (`[output * years + y]`).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct YearlyTrade {
+    /// Trade creation: the change of imports from China through the
+    /// import-demand elasticity, D·(T − 1) under export controls, tonnes.
+    pub creation_t: Vec<f64>,
+    /// Trade diversion from China to non-China supply by relative prices, tonnes.
+    pub diversion_t: Vec<f64>,
+    /// Non-China supply used (plants' displacing output, N0 and diversion), tonnes.
+    pub non_china_used_t: Vec<f64>,
+    /// Non-China supply installed (plants' nameplate·ramp and N0), tonnes.
+    pub non_china_installed_t: Vec<f64>,
+    /// Price effect: China's imports × p × (w − 1), US$ (0 for η = ∞).
+    pub price_effect_usd: Vec<f64>,
+    /// Consumer-surplus change on China's supply against the reference tariffs, US$.
+    pub consumer_surplus_change_usd: Vec<f64>,
+}
+
+impl YearlyTrade {
+    /// From yearly means in [`TRADE_SUMS`] order.
+    pub(crate) fn from_sums(s: [Vec<f64>; TRADE_SUMS]) -> YearlyTrade {
+        let [c, d, u, i, p, cs] = s;
+        YearlyTrade {
+            creation_t: c,
+            diversion_t: d,
+            non_china_used_t: u,
+            non_china_installed_t: i,
+            price_effect_usd: p,
+            consumer_surplus_change_usd: cs,
+        }
+    }
+}
+
+/// Adds one draw's trade cells to `sums` (in [`TRADE_SUMS`] order).
+pub(crate) fn add_trade(sums: &mut [Vec<f64>], t: &TradeCells) {
+    let cells = [
+        &t.creation,
+        &t.diversion,
+        &t.non_china,
+        &t.installed,
+        &t.price_effect,
+        &t.surplus,
+    ];
+    for (sum, cell) in sums.iter_mut().zip(cells) {
+        for (a, b) in sum.iter_mut().zip(cell) {
+            *a += b;
+        }
+    }
+}
+
+/// China's delivered-price logarithm ln(w·P) and world-price factor w for an
+/// adjusted demand elasticity `el` = ε·λ, export-supply elasticity `eta` and
+/// ln P. China bears the share a = ε·λ/(ε·λ + η) of the price change, the
+/// constant-elasticity incidence, so the short-run (λ small) demand, being
+/// inelastic, leaves China's price where it was.
+pub(crate) fn incidence(el: f64, eta: f64, log_ratio: f64) -> (f64, f64) {
+    let a = el / (el + eta);
+    (log_ratio - a * log_ratio, (-a * log_ratio).exp())
+}
+
+/// The tonnes diverted from China to non-China supply in one cell, by SMART's
+/// integrated CES form TD_N = M·m_N / (m_C·x + m_N) − m_N with M = m_C + m_N and
+/// x = r_C^(−σλ) (non-China's price does not move), written as
+/// m_N·m_C·(1 − x) / (m_C·x + m_N) so that it is exactly 0 at x = 1. Capped so that
+/// non-China supply stays within `capacity` and China keeps at least nothing
+/// (`china`, its volume after trade creation); negative when China's price falls.
+pub(crate) fn diverted(china_base: f64, non_china: f64, x: f64, capacity: f64, china: f64) -> f64 {
+    if china_base <= 0.0 || non_china <= 0.0 {
+        return 0.0;
+    }
+    let td = non_china * china_base * (1.0 - x) / (china_base * x + non_china);
+    td.min(capacity - non_china).min(china)
+}
+
+/// Per-cell inputs of [`divert`].
+pub(crate) struct Cells<'a> {
+    pub(crate) demand: &'a [f64],
+    pub(crate) supply: &'a [f64],
+    pub(crate) base_supply: &'a [f64],
+    pub(crate) capacity: &'a [f64],
+    pub(crate) lambda: &'a [f64],
+    pub(crate) log_price: &'a [f64],
+}
+
+/// Per-cell outputs of [`divert`] (before export controls).
+pub(crate) struct Effects<'a> {
+    pub(crate) imports: &'a mut [f64],
+    pub(crate) diversion: &'a mut [f64],
+    pub(crate) non_china: &'a mut [f64],
+    pub(crate) installed: &'a mut [f64],
+    pub(crate) surplus: &'a mut [f64],
+}
+
+/// Diverts China's volume to non-China supply in every cell (σ > 0 only when
+/// `sigma` is not 0), and records non-China supply used and installed and the
+/// consumer-surplus change per unit of base delivered price, −(r_C − 1)·(q₀ + q₁)/2
+/// over China's own supply (q₀ at the reference tariffs, q₁ after).
+pub(crate) fn divert(sigma: f64, c: &Cells<'_>, e: Effects<'_>) {
+    let n = c.demand.len();
+    for k in 0..n {
+        let (d, s) = (c.demand[k], c.supply[k]);
+        let china_base = (d - s).max(0.0);
+        let non_china = s + c.base_supply[k];
+        let capacity = c.capacity[k] + c.base_supply[k];
+        let lrc = c.log_price[k];
+        let td = if sigma > 0.0 && lrc != 0.0 {
+            let x = (-sigma * c.lambda[k] * lrc).exp();
+            diverted(china_base, non_china, x, capacity, e.imports[k])
+        } else {
+            0.0
+        };
+        if td != 0.0 {
+            e.imports[k] -= td;
+        }
+        e.diversion[k] = td;
+        e.non_china[k] = non_china + td;
+        e.installed[k] = capacity;
+        e.surplus[k] = if lrc == 0.0 {
+            0.0
+        } else {
+            -lrc.exp_m1() * (china_base + e.imports[k]) / 2.0
+        };
+    }
+}
