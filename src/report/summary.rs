@@ -6,7 +6,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::ReportError;
-use crate::engine::RunResult;
+use crate::engine::{RunResult, Yearly};
 
 /// The scenario every other is compared with when a run has one of this name.
 pub const BASELINE_SCENARIO: &str = "baseline";
@@ -42,6 +42,29 @@ pub struct SummaryRow {
     pub credit_cost_usd: f64,
     /// Months of the year inside the projection.
     pub months: usize,
+    /// Trade creation on imports from China, tonnes (docs/model.md §3.9).
+    /// The trade model's columns default when read from an older file.
+    #[serde(default)]
+    pub trade_creation_t: f64,
+    /// Trade diversion from China to non-China supply, tonnes.
+    #[serde(default)]
+    pub trade_diversion_t: f64,
+    /// Price effect of China's world price on its customs value, US$.
+    #[serde(default)]
+    pub price_effect_usd: f64,
+    /// Tariff revenue less the baseline scenario's, US$ (empty in a run
+    /// without a scenario named `baseline`).
+    #[serde(default)]
+    pub tariff_revenue_change_usd: Option<f64>,
+    /// Consumer-surplus change on China's supply, US$.
+    #[serde(default)]
+    pub consumer_surplus_change_usd: f64,
+    /// Non-China supply used, tonnes.
+    #[serde(default)]
+    pub non_china_used_t: f64,
+    /// Non-China supply installed, tonnes.
+    #[serde(default)]
+    pub non_china_installed_t: f64,
 }
 
 /// The yearly rows of a run, in scenario, series, year order.
@@ -55,12 +78,15 @@ pub fn summary_rows(run: &RunResult) -> Vec<SummaryRow> {
             for (k, year) in s.years.iter().enumerate() {
                 let c = o * n + k;
                 // The baseline scenario's value for the same cell, where it covers it.
-                let base = reference
-                    .and_then(|r| {
+                let cell = |column: fn(&Yearly) -> &Vec<f64>| {
+                    reference.and_then(|r| {
                         let rk = r.years.iter().position(|ry| ry == year)?;
-                        r.yearly.mean.get(o * r.years.len() + rk).copied()
+                        column(&r.yearly).get(o * r.years.len() + rk).copied()
                     })
-                    .unwrap_or(y.baseline[c]);
+                };
+                let base = cell(|y| &y.mean).unwrap_or(y.baseline[c]);
+                let base_revenue = cell(|y| &y.tariff_revenue_usd);
+                let t = &y.trade;
                 rows.push(SummaryRow {
                     scenario: s.name.clone(),
                     importer: importer.code().to_string(),
@@ -76,6 +102,14 @@ pub fn summary_rows(run: &RunResult) -> Vec<SummaryRow> {
                     downstream_cost_usd: y.downstream_cost_usd[c],
                     credit_cost_usd: y.credit_cost_usd[c],
                     months: y.months[k],
+                    trade_creation_t: t.creation_t[c],
+                    trade_diversion_t: t.diversion_t[c],
+                    price_effect_usd: t.price_effect_usd[c],
+                    tariff_revenue_change_usd: base_revenue
+                        .map(|b| y.tariff_revenue_usd[c] - b),
+                    consumer_surplus_change_usd: t.consumer_surplus_change_usd[c],
+                    non_china_used_t: t.non_china_used_t[c],
+                    non_china_installed_t: t.non_china_installed_t[c],
                 });
             }
         }
@@ -114,7 +148,22 @@ fn implausible(r: &SummaryRow) -> Option<String> {
         ("tariff_revenue_usd", r.tariff_revenue_usd),
         ("downstream_cost_usd", r.downstream_cost_usd),
         ("credit_cost_usd", r.credit_cost_usd),
+        ("non_china_used_t", r.non_china_used_t),
+        ("non_china_installed_t", r.non_china_installed_t),
     ];
+    let signed = [
+        ("trade_creation_t", r.trade_creation_t),
+        ("trade_diversion_t", r.trade_diversion_t),
+        ("price_effect_usd", r.price_effect_usd),
+        ("consumer_surplus_change_usd", r.consumer_surplus_change_usd),
+        (
+            "tariff_revenue_change_usd",
+            r.tariff_revenue_change_usd.unwrap_or(0.0),
+        ),
+    ];
+    if let Some((k, v)) = signed.iter().find(|(_, v)| !v.is_finite()) {
+        return Some(format!("column `{k}` is {v}, not a finite number"));
+    }
     if let Some((k, v)) = values.iter().find(|(_, v)| !v.is_finite()) {
         return Some(format!("column `{k}` is {v}, not a finite number"));
     }
