@@ -66,6 +66,9 @@ pub(crate) struct TradeCells {
     pub(crate) price_effect: Vec<f64>,
     /// Consumer-surplus change on China's supply, US$.
     pub(crate) surplus: Vec<f64>,
+    /// Tariff revenue less the revenue at the reference rate τ̄ on China's base
+    /// volume E·m_C, US$ (SMART's TR1 − TR0).
+    pub(crate) revenue_change: Vec<f64>,
 }
 
 impl TradeCells {
@@ -83,6 +86,7 @@ impl TradeCells {
             &mut self.installed,
             &mut self.price_effect,
             &mut self.surplus,
+            &mut self.revenue_change,
         ] {
             v.clear();
             v.resize(cells, 0.0);
@@ -466,30 +470,33 @@ fn trade_step(prep: &Prepared, p: &[f64], out: &mut DrawResult) {
         non_china: &mut tc.non_china,
         installed: &mut tc.installed,
         surplus: &mut tc.surplus,
+        base: &mut tc.revenue_change,
     };
     divert(p[prep.trade.sigma], &cells, effects);
 }
 
 /// Export controls on trade creation, the price effect p·(w − 1) on China's
-/// imports, and the consumer-surplus change in US$: the base delivered price
-/// p·(1 + ρτ̄) times the per-unit change `divert` left.
+/// imports, the consumer-surplus change in US$ (the base delivered price
+/// p·(1 + ρτ̄) times the per-unit change `divert` left) and the revenue change
+/// against τ̄ on the base volume `divert` left there.
 fn money_effects(rho: f64, out: &mut DrawResult) {
     let months = out.price.len();
     let tc = &mut out.trade;
-    for (k, ((((c, pe), cs), w), m)) in tc
+    for (k, (((((c, pe), cs), dr), w), m)) in tc
         .creation
         .iter_mut()
         .zip(tc.price_effect.iter_mut())
         .zip(tc.surplus.iter_mut())
+        .zip(tc.revenue_change.iter_mut())
         .zip(&tc.world)
         .zip(&out.imports)
         .enumerate()
     {
         let (u, t) = (k / months, k % months);
-        let e = out.control[k];
-        let price = out.price[t];
+        let (e, price, tau_ref) = (out.control[k], out.price[t], tc.reference[u]);
         *c *= e;
         *pe = m * price * (w - 1.0);
-        *cs *= e * price * (1.0 + rho * tc.reference[u]);
+        *cs *= e * price * (1.0 + rho * tau_ref);
+        *dr = out.revenue[k] - *dr * e * price * tau_ref;
     }
 }

@@ -9,10 +9,10 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::drivers::{DrawResult, simulate};
-use super::substitution::{TRADE_SUMS, YearlyTrade, add_trade};
 use super::layout::Layout;
 use super::prepare::Prepared;
 use super::quantiles::column_quantiles;
+use super::substitution::{TRADE_SUMS, YearlyTrade, add_trade};
 use crate::data::{Importer, Month};
 use crate::forecast::{FittedPanel, ForecastError, PathSampler};
 use crate::scenario::Scenario;

@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::drivers::TradeCells;
 
 /// The trade model's sums per unit and month, in [`YearlyTrade`]'s order.
-pub(crate) const TRADE_SUMS: usize = 6;
+pub(crate) const TRADE_SUMS: usize = 7;
 
 /// The trade model's yearly means per output series (`[output * years + y]`).
 #[derive(Debug, Clone, Default, Serialize)]
@@ -29,12 +29,15 @@ pub struct YearlyTrade {
     pub price_effect_usd: Vec<f64>,
     /// Consumer-surplus change on China's supply against the reference tariffs, US$.
     pub consumer_surplus_change_usd: Vec<f64>,
+    /// Tariff revenue less the revenue at the reference tariffs (those in force
+    /// at the end of the data) on China's base volume, US$: the increase.
+    pub tariff_revenue_change_usd: Vec<f64>,
 }
 
 impl YearlyTrade {
     /// From yearly means in [`TRADE_SUMS`] order.
     pub(crate) fn from_sums(s: [Vec<f64>; TRADE_SUMS]) -> YearlyTrade {
-        let [c, d, u, i, p, cs] = s;
+        let [c, d, u, i, p, cs, dr] = s;
         YearlyTrade {
             creation_t: c,
             diversion_t: d,
@@ -42,6 +45,7 @@ impl YearlyTrade {
             non_china_installed_t: i,
             price_effect_usd: p,
             consumer_surplus_change_usd: cs,
+            tariff_revenue_change_usd: dr,
         }
     }
 }
@@ -55,6 +59,7 @@ pub(crate) fn add_trade(sums: &mut [Vec<f64>], t: &TradeCells) {
         &t.installed,
         &t.price_effect,
         &t.surplus,
+        &t.revenue_change,
     ];
     for (sum, cell) in sums.iter_mut().zip(cells) {
         for (a, b) in sum.iter_mut().zip(cell) {
@@ -104,6 +109,8 @@ pub(crate) struct Effects<'a> {
     pub(crate) non_china: &'a mut [f64],
     pub(crate) installed: &'a mut [f64],
     pub(crate) surplus: &'a mut [f64],
+    /// China's base volume m_C, for the revenue at the reference rate.
+    pub(crate) base: &'a mut [f64],
 }
 
 /// Diverts China's volume to non-China supply in every cell (σ > 0 only when
@@ -130,6 +137,7 @@ pub(crate) fn divert(sigma: f64, c: &Cells<'_>, e: Effects<'_>) {
         e.diversion[k] = td;
         e.non_china[k] = non_china + td;
         e.installed[k] = capacity;
+        e.base[k] = china_base;
         e.surplus[k] = if lrc == 0.0 {
             0.0
         } else {

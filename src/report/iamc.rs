@@ -34,7 +34,7 @@ pub fn model_name() -> String {
 pub fn summary_series(rows: &[SummaryRow]) -> IamcSeries {
     let mut out = IamcSeries::new();
     for r in rows {
-        let vars: [(&str, &str, f64); 12] = [
+        let vars: [(&str, &str, f64); 13] = [
             ("", "t", r.mean),
             ("|p05", "t", r.p05),
             ("|p95", "t", r.p95),
@@ -44,17 +44,27 @@ pub fn summary_series(rows: &[SummaryRow]) -> IamcSeries {
             ("|Downstream Cost of Tariffs", "US$", r.downstream_cost_usd),
             ("|Production Credit Cost", "US$", r.credit_cost_usd),
             ("|Trade Creation", "t", r.trade_creation_t),
-            ("|Trade Diversion to non-China Supply", "t", r.trade_diversion_t),
+            (
+                "|Trade Diversion to non-China Supply",
+                "t",
+                r.trade_diversion_t,
+            ),
             ("|Price Effect", "US$", r.price_effect_usd),
-            ("|Consumer Surplus Change", "US$", r.consumer_surplus_change_usd),
+            (
+                "|Consumer Surplus Change",
+                "US$",
+                r.consumer_surplus_change_usd,
+            ),
+            (
+                "|Tariff Revenue Change vs Reference Tariffs",
+                "US$",
+                r.tariff_revenue_change_usd,
+            ),
         ];
         let non_china = [
             ("Non-China Magnet Supply|Used", r.non_china_used_t),
             ("Non-China Magnet Supply|Installed", r.non_china_installed_t),
         ];
-        let revenue_change = r
-            .tariff_revenue_change_usd
-            .map(|v| ("|Tariff Revenue Change vs Baseline", "US$", v));
         for (variable, v) in non_china {
             out.entry((
                 r.scenario.clone(),
@@ -65,7 +75,7 @@ pub fn summary_series(rows: &[SummaryRow]) -> IamcSeries {
             .or_default()
             .insert(r.year, v);
         }
-        for (suffix, unit, v) in vars.into_iter().chain(revenue_change) {
+        for (suffix, unit, v) in vars {
             out.entry((
                 r.scenario.clone(),
                 region(&r.importer),

@@ -6,7 +6,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::ReportError;
-use crate::engine::{RunResult, Yearly};
+use crate::engine::RunResult;
 
 /// The scenario every other is compared with when a run has one of this name.
 pub const BASELINE_SCENARIO: &str = "baseline";
@@ -52,10 +52,11 @@ pub struct SummaryRow {
     /// Price effect of China's world price on its customs value, US$.
     #[serde(default)]
     pub price_effect_usd: f64,
-    /// Tariff revenue less the baseline scenario's, US$ (empty in a run
-    /// without a scenario named `baseline`).
+    /// Tariff revenue less the revenue at the tariffs in force at the end of
+    /// the data on China's base volume (the scenario without its tariff
+    /// changes), US$: the increase, not the total.
     #[serde(default)]
-    pub tariff_revenue_change_usd: Option<f64>,
+    pub tariff_revenue_change_usd: f64,
     /// Consumer-surplus change on China's supply, US$.
     #[serde(default)]
     pub consumer_surplus_change_usd: f64,
@@ -78,14 +79,12 @@ pub fn summary_rows(run: &RunResult) -> Vec<SummaryRow> {
             for (k, year) in s.years.iter().enumerate() {
                 let c = o * n + k;
                 // The baseline scenario's value for the same cell, where it covers it.
-                let cell = |column: fn(&Yearly) -> &Vec<f64>| {
-                    reference.and_then(|r| {
+                let base = reference
+                    .and_then(|r| {
                         let rk = r.years.iter().position(|ry| ry == year)?;
-                        column(&r.yearly).get(o * r.years.len() + rk).copied()
+                        r.yearly.mean.get(o * r.years.len() + rk).copied()
                     })
-                };
-                let base = cell(|y| &y.mean).unwrap_or(y.baseline[c]);
-                let base_revenue = cell(|y| &y.tariff_revenue_usd);
+                    .unwrap_or(y.baseline[c]);
                 let t = &y.trade;
                 rows.push(SummaryRow {
                     scenario: s.name.clone(),
@@ -105,8 +104,7 @@ pub fn summary_rows(run: &RunResult) -> Vec<SummaryRow> {
                     trade_creation_t: t.creation_t[c],
                     trade_diversion_t: t.diversion_t[c],
                     price_effect_usd: t.price_effect_usd[c],
-                    tariff_revenue_change_usd: base_revenue
-                        .map(|b| y.tariff_revenue_usd[c] - b),
+                    tariff_revenue_change_usd: t.tariff_revenue_change_usd[c],
                     consumer_surplus_change_usd: t.consumer_surplus_change_usd[c],
                     non_china_used_t: t.non_china_used_t[c],
                     non_china_installed_t: t.non_china_installed_t[c],
@@ -156,10 +154,7 @@ fn implausible(r: &SummaryRow) -> Option<String> {
         ("trade_diversion_t", r.trade_diversion_t),
         ("price_effect_usd", r.price_effect_usd),
         ("consumer_surplus_change_usd", r.consumer_surplus_change_usd),
-        (
-            "tariff_revenue_change_usd",
-            r.tariff_revenue_change_usd.unwrap_or(0.0),
-        ),
+        ("tariff_revenue_change_usd", r.tariff_revenue_change_usd),
     ];
     if let Some((k, v)) = signed.iter().find(|(_, v)| !v.is_finite()) {
         return Some(format!("column `{k}` is {v}, not a finite number"));
