@@ -9,7 +9,7 @@
 //! non-China supply (§3.9, `substitution`); value V = M·p·w; revenue R = V·τ.
 
 use super::prepare::{ADJUSTMENT, ELASTICITY, PASS_THROUGH, PRICE, PRICE_CHANGE, Prepared};
-use super::substitution::{Cells, Effects, divert, incidence};
+use super::substitution::{TradeCells, incidence, money_effects, trade_step};
 use crate::scenario::RampCurve;
 
 /// Per-unit, per-month results of one draw (unit-major: `[u * months + t]`).
@@ -23,79 +23,18 @@ pub(crate) struct DrawResult {
     /// ρ of this draw: the downstream cost of a tariff is ρ·revenue.
     pub(crate) pass_through: f64,
     /// Export price by month, US$/t.
-    price: Vec<f64>,
+    pub(super) price: Vec<f64>,
     /// Which scenario and size the buffers were laid out for.
     key: (usize, usize),
     /// One plant's output by month, t.
     output: Vec<f64>,
-    demand: Vec<f64>,
-    tariff_factor: Vec<f64>,
+    pub(super) demand: Vec<f64>,
+    pub(super) tariff_factor: Vec<f64>,
     pub(crate) rate: Vec<f64>,
-    supply: Vec<f64>,
-    control: Vec<f64>,
+    pub(super) supply: Vec<f64>,
+    pub(super) control: Vec<f64>,
     /// The trade model's per-cell values (docs/model.md §3.9).
     pub(crate) trade: TradeCells,
-}
-
-/// The trade model's per-unit, per-month values of one draw.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct TradeCells {
-    /// λ(t) where a tariff has changed, else 0.
-    lambda: Vec<f64>,
-    /// ln r_C = ln(w·P), China's delivered-price ratio, else 0.
-    log_price: Vec<f64>,
-    /// China's world-price factor w, else 1.
-    world: Vec<f64>,
-    /// τ̄ of each unit (0 untaxed).
-    reference: Vec<f64>,
-    /// One plant's nameplate output by month (no utilisation).
-    nameplate: Vec<f64>,
-    /// Existing non-China supply N0, t/month.
-    base_supply: Vec<f64>,
-    /// Non-China capacity of the plants serving the unit, t/month.
-    capacity: Vec<f64>,
-    /// Trade creation on China's imports, t.
-    pub(crate) creation: Vec<f64>,
-    /// Diversion from China to non-China supply, t.
-    pub(crate) diversion: Vec<f64>,
-    /// Non-China supply used, t.
-    pub(crate) non_china: Vec<f64>,
-    /// Non-China supply installed (plants' nameplate·ramp plus N0), t.
-    pub(crate) installed: Vec<f64>,
-    /// Price effect, China's imports × p × (w − 1), US$.
-    pub(crate) price_effect: Vec<f64>,
-    /// Consumer-surplus change on China's supply, US$.
-    pub(crate) surplus: Vec<f64>,
-    /// Tariff revenue less the revenue at the reference rate τ̄ on China's base
-    /// volume E·m_C, US$ (SMART's TR1 − TR0).
-    pub(crate) revenue_change: Vec<f64>,
-}
-
-impl TradeCells {
-    /// Lays the buffers out for `cells` cells of `units` units, at the values
-    /// of cells no tariff or plant touches.
-    fn reset(&mut self, cells: usize, units: usize) {
-        for v in [
-            &mut self.lambda,
-            &mut self.log_price,
-            &mut self.base_supply,
-            &mut self.capacity,
-            &mut self.creation,
-            &mut self.diversion,
-            &mut self.non_china,
-            &mut self.installed,
-            &mut self.price_effect,
-            &mut self.surplus,
-            &mut self.revenue_change,
-        ] {
-            v.clear();
-            v.resize(cells, 0.0);
-        }
-        self.world.clear();
-        self.world.resize(cells, 1.0);
-        self.reference.clear();
-        self.reference.resize(units, 0.0);
-    }
 }
 
 impl DrawResult {
@@ -141,7 +80,7 @@ impl DrawResult {
 
 /// Adds `amount` to `target` over `units`, split in proportion to `weights`
 /// (evenly where they are all zero).
-fn spread(
+pub(super) fn spread(
     target: &mut [f64],
     weights: &[f64],
     units: &[usize],
@@ -427,76 +366,5 @@ pub(crate) fn simulate(prep: &Prepared, base: &[f64], p: &[f64], out: &mut DrawR
             *r = *v * tau;
         }
     }
-    money_effects(p[PASS_THROUGH], out);
-}
-
-/// Non-China supply for the draw: existing supply N0 spread over its units,
-/// then China's volume diverted to it by relative prices (§3.9).
-fn trade_step(prep: &Prepared, p: &[f64], out: &mut DrawResult) {
-    let months = prep.months;
-    let tc = &mut out.trade;
-    for share in &prep.trade.non_china {
-        let monthly = p[share.param] / 12.0;
-        for t in 0..months {
-            spread(
-                &mut tc.base_supply,
-                &out.demand,
-                &share.units,
-                months,
-                t,
-                monthly,
-            );
-        }
-    }
-    for ((c, d), f) in tc
-        .creation
-        .iter_mut()
-        .zip(&out.demand)
-        .zip(&out.tariff_factor)
-    {
-        *c = d * (f - 1.0);
-    }
-    let cells = Cells {
-        demand: &out.demand,
-        supply: &out.supply,
-        base_supply: &tc.base_supply,
-        capacity: &tc.capacity,
-        lambda: &tc.lambda,
-        log_price: &tc.log_price,
-    };
-    let effects = Effects {
-        imports: &mut out.imports,
-        diversion: &mut tc.diversion,
-        non_china: &mut tc.non_china,
-        installed: &mut tc.installed,
-        surplus: &mut tc.surplus,
-        base: &mut tc.revenue_change,
-    };
-    divert(p[prep.trade.sigma], &cells, effects);
-}
-
-/// Export controls on trade creation, the price effect p·(w − 1) on China's
-/// imports, the consumer-surplus change in US$ (the base delivered price
-/// p·(1 + ρτ̄) times the per-unit change `divert` left) and the revenue change
-/// against τ̄ on the base volume `divert` left there.
-fn money_effects(rho: f64, out: &mut DrawResult) {
-    let months = out.price.len();
-    let tc = &mut out.trade;
-    for (k, (((((c, pe), cs), dr), w), m)) in tc
-        .creation
-        .iter_mut()
-        .zip(tc.price_effect.iter_mut())
-        .zip(tc.surplus.iter_mut())
-        .zip(tc.revenue_change.iter_mut())
-        .zip(&tc.world)
-        .zip(&out.imports)
-        .enumerate()
-    {
-        let (u, t) = (k / months, k % months);
-        let (e, price, tau_ref) = (out.control[k], out.price[t], tc.reference[u]);
-        *c *= e;
-        *pe = m * price * (w - 1.0);
-        *cs *= e * price * (1.0 + rho * tau_ref);
-        *dr = out.revenue[k] - *dr * e * price * tau_ref;
-    }
+    money_effects(prep, p[PASS_THROUGH], out);
 }

@@ -46,6 +46,9 @@ pub(crate) struct TradePrep {
     pub(crate) eta: Option<usize>,
     /// Existing non-China supply, t/yr, by the units of its importer.
     pub(crate) non_china: Vec<Share>,
+    /// Units with a tariff or non-China supply (plants or N0), in order: the
+    /// trade model's outputs are 0 elsewhere.
+    pub(crate) units: Vec<usize>,
 }
 
 /// Units and the index of the parameter that applies to them.
@@ -173,7 +176,7 @@ impl Prepared {
                 });
             }
         }
-        let plants = scenario
+        let plants: Vec<PlantPrep> = scenario
             .capacity
             .iter()
             .map(|p| PlantPrep {
@@ -260,7 +263,7 @@ impl Prepared {
             })
             .collect();
         let a = &scenario.assumptions;
-        let trade = TradePrep {
+        let mut trade = TradePrep {
             sigma: add(&a.substitution_elasticity),
             eta: a.export_supply_elasticity.as_ref().map(&mut add),
             non_china: a
@@ -271,6 +274,7 @@ impl Prepared {
                     param: add(p),
                 })
                 .collect(),
+            units: Vec::new(),
         };
         let n_units = layout.units.len();
         // The baseline's own annual growth per unit over its first projected year.
@@ -303,6 +307,17 @@ impl Prepared {
             .collect();
         controlled.sort_unstable();
         controlled.dedup();
+        trade.units =
+            taxed
+                .iter()
+                .copied()
+                .chain(plants.iter().flat_map(|p: &PlantPrep| {
+                    p.serves.iter().flat_map(|s| s.units.iter().copied())
+                }))
+                .chain(trade.non_china.iter().flat_map(|s| s.units.iter().copied()))
+                .collect();
+        trade.units.sort_unstable();
+        trade.units.dedup();
         let tariffs = taxed
             .iter()
             .map(|&u| UnitTariff::new(u, &changes, months))

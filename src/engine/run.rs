@@ -311,6 +311,9 @@ fn run_one(
     // mapped to output series once at the end; only imports are summed per
     // output series for every draw, for the quantiles.
     let unit_cells = layout.units.len() * months;
+    // The trade model's sums hold only its units' rows (`add_trade`).
+    let trade_cells = prep.trade.units.len() * months;
+    let sum_cells = |k: usize| if k < 6 { unit_cells } else { trade_cells };
     let taxed = prep.has_tariffs();
     let credited = prep.has_credits();
     let base_mean_known = !uncertain_base || draws == base.count;
@@ -321,7 +324,7 @@ fn run_one(
         .enumerate()
         .map(|(chunk, (slab, yslab))| {
             let mut part = Partial {
-                sums: std::array::from_fn(|_| vec![0.0; unit_cells]),
+                sums: std::array::from_fn(|k| vec![0.0; sum_cells(k)]),
             };
             let mut params = Vec::new();
             let mut buffer = Vec::new();
@@ -356,7 +359,7 @@ fn run_one(
                     }
                 }
                 let (own, trade) = part.sums.split_at_mut(6);
-                add_trade(trade, &result.trade);
+                add_trade(trade, &result.trade, &prep);
                 let [imports, base_sum, value, revenue, downstream, credit] = own else {
                     unreachable!("six sums before the trade model's")
                 };
@@ -400,7 +403,7 @@ fn run_one(
             part
         })
         .collect();
-    let mut unit_sums: [Vec<f64>; SUMS] = std::array::from_fn(|_| vec![0.0; unit_cells]);
+    let mut unit_sums: [Vec<f64>; SUMS] = std::array::from_fn(|k| vec![0.0; sum_cells(k)]);
     for part in partials {
         for (s, p) in unit_sums.iter_mut().zip(&part.sums) {
             for (a, b) in s.iter_mut().zip(p) {
@@ -424,6 +427,9 @@ fn run_one(
         for (k, (v, m)) in value.iter_mut().zip(imports.iter()).enumerate() {
             *v = m * price[k % months];
         }
+    }
+    for s in &mut unit_sums[6..] {
+        *s = expand_trade(s, &prep.trade.units, months, unit_cells);
     }
     let sums: [Vec<f64>; SUMS] = std::array::from_fn(|k| {
         let mut out = vec![0.0; cells];
@@ -500,6 +506,15 @@ fn run_one(
         years: (0..n_years as i32).map(|y| first.year() + y).collect(),
         yearly,
     }
+}
+
+/// A trade sum over the trade model's units' rows, laid out on every unit.
+fn expand_trade(compact: &[f64], units: &[usize], months: usize, cells: usize) -> Vec<f64> {
+    let mut out = vec![0.0; cells];
+    for (row, &u) in compact.chunks_exact(months.max(1)).zip(units) {
+        out[u * months..(u + 1) * months].copy_from_slice(row);
+    }
+    out
 }
 
 fn truncated_mean(base: &BaselinePaths, months: i32) -> Vec<f64> {

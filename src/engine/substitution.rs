@@ -8,7 +8,8 @@
 
 use serde::Serialize;
 
-use super::drivers::TradeCells;
+use super::drivers::{DrawResult, spread};
+use super::prepare::Prepared;
 
 /// The trade model's sums per unit and month, in [`YearlyTrade`]'s order.
 pub(crate) const TRADE_SUMS: usize = 7;
@@ -50,8 +51,10 @@ impl YearlyTrade {
     }
 }
 
-/// Adds one draw's trade cells to `sums` (in [`TRADE_SUMS`] order).
-pub(crate) fn add_trade(sums: &mut [Vec<f64>], t: &TradeCells) {
+/// Adds one draw's trade cells of the trade model's units to `sums` (in
+/// [`TRADE_SUMS`] order), which hold those units' rows one after the other;
+/// the other units' cells are 0.
+pub(crate) fn add_trade(sums: &mut [Vec<f64>], t: &TradeCells, prep: &Prepared) {
     let cells = [
         &t.creation,
         &t.diversion,
@@ -61,9 +64,13 @@ pub(crate) fn add_trade(sums: &mut [Vec<f64>], t: &TradeCells) {
         &t.surplus,
         &t.revenue_change,
     ];
+    let months = prep.months;
     for (sum, cell) in sums.iter_mut().zip(cells) {
-        for (a, b) in sum.iter_mut().zip(cell) {
-            *a += b;
+        for (j, &u) in prep.trade.units.iter().enumerate() {
+            let row = &cell[u * months..(u + 1) * months];
+            for (a, b) in sum[j * months..(j + 1) * months].iter_mut().zip(row) {
+                *a += b;
+            }
         }
     }
 }
@@ -143,5 +150,137 @@ pub(crate) fn divert(sigma: f64, c: &Cells<'_>, e: Effects<'_>) {
         } else {
             -lrc.exp_m1() * (china_base + e.imports[k]) / 2.0
         };
+    }
+}
+
+/// The trade model's per-unit, per-month values of one draw.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct TradeCells {
+    /// λ(t) where a tariff has changed, else 0.
+    pub(super) lambda: Vec<f64>,
+    /// ln r_C = ln(w·P), China's delivered-price ratio, else 0.
+    pub(super) log_price: Vec<f64>,
+    /// China's world-price factor w, else 1.
+    pub(super) world: Vec<f64>,
+    /// τ̄ of each unit (0 untaxed).
+    pub(super) reference: Vec<f64>,
+    /// One plant's nameplate output by month (no utilisation).
+    pub(super) nameplate: Vec<f64>,
+    /// Existing non-China supply N0, t/month.
+    pub(super) base_supply: Vec<f64>,
+    /// Non-China capacity of the plants serving the unit, t/month.
+    pub(super) capacity: Vec<f64>,
+    /// Trade creation on China's imports, t.
+    pub(crate) creation: Vec<f64>,
+    /// Diversion from China to non-China supply, t.
+    pub(crate) diversion: Vec<f64>,
+    /// Non-China supply used, t.
+    pub(crate) non_china: Vec<f64>,
+    /// Non-China supply installed (plants' nameplate·ramp plus N0), t.
+    pub(crate) installed: Vec<f64>,
+    /// Price effect, China's imports × p × (w − 1), US$.
+    pub(crate) price_effect: Vec<f64>,
+    /// Consumer-surplus change on China's supply, US$.
+    pub(crate) surplus: Vec<f64>,
+    /// Tariff revenue less the revenue at the reference rate τ̄ on China's base
+    /// volume E·m_C, US$ (SMART's TR1 − TR0).
+    pub(crate) revenue_change: Vec<f64>,
+}
+
+impl TradeCells {
+    /// Lays the buffers out for `cells` cells of `units` units, at the values
+    /// of cells no tariff or plant touches.
+    pub(super) fn reset(&mut self, cells: usize, units: usize) {
+        for v in [
+            &mut self.lambda,
+            &mut self.log_price,
+            &mut self.base_supply,
+            &mut self.capacity,
+            &mut self.creation,
+            &mut self.diversion,
+            &mut self.non_china,
+            &mut self.installed,
+            &mut self.price_effect,
+            &mut self.surplus,
+            &mut self.revenue_change,
+        ] {
+            v.clear();
+            v.resize(cells, 0.0);
+        }
+        self.world.clear();
+        self.world.resize(cells, 1.0);
+        self.reference.clear();
+        self.reference.resize(units, 0.0);
+    }
+}
+
+/// Non-China supply for the draw: existing supply N0 spread over its units,
+/// then China's volume diverted to it by relative prices (§3.9).
+pub(super) fn trade_step(prep: &Prepared, p: &[f64], out: &mut DrawResult) {
+    let months = prep.months;
+    let tc = &mut out.trade;
+    for share in &prep.trade.non_china {
+        let monthly = p[share.param] / 12.0;
+        for t in 0..months {
+            spread(
+                &mut tc.base_supply,
+                &out.demand,
+                &share.units,
+                months,
+                t,
+                monthly,
+            );
+        }
+    }
+    let sigma = p[prep.trade.sigma];
+    // Only units with a tariff or non-China supply have anything to report;
+    // the others' cells stay 0 from the reset.
+    for &u in &prep.trade.units {
+        let row = u * months..(u + 1) * months;
+        for ((c, d), f) in tc.creation[row.clone()]
+            .iter_mut()
+            .zip(&out.demand[row.clone()])
+            .zip(&out.tariff_factor[row.clone()])
+        {
+            *c = d * (f - 1.0);
+        }
+        let cells = Cells {
+            demand: &out.demand[row.clone()],
+            supply: &out.supply[row.clone()],
+            base_supply: &tc.base_supply[row.clone()],
+            capacity: &tc.capacity[row.clone()],
+            lambda: &tc.lambda[row.clone()],
+            log_price: &tc.log_price[row.clone()],
+        };
+        let effects = Effects {
+            imports: &mut out.imports[row.clone()],
+            diversion: &mut tc.diversion[row.clone()],
+            non_china: &mut tc.non_china[row.clone()],
+            installed: &mut tc.installed[row.clone()],
+            surplus: &mut tc.surplus[row.clone()],
+            base: &mut tc.revenue_change[row],
+        };
+        divert(sigma, &cells, effects);
+    }
+}
+
+/// Export controls on trade creation, the price effect p·(w − 1) on China's
+/// imports, the consumer-surplus change in US$ (the base delivered price
+/// p·(1 + ρτ̄) times the per-unit change `divert` left) and the revenue change
+/// against τ̄ on the base volume `divert` left there.
+pub(super) fn money_effects(prep: &Prepared, rho: f64, out: &mut DrawResult) {
+    let months = prep.months;
+    let tc = &mut out.trade;
+    for &u in &prep.trade.units {
+        let tau_ref = tc.reference[u];
+        let base_price = 1.0 + rho * tau_ref;
+        for t in 0..months {
+            let k = u * months + t;
+            let (e, price, m) = (out.control[k], out.price[t], out.imports[k]);
+            tc.creation[k] *= e;
+            tc.price_effect[k] = m * price * (tc.world[k] - 1.0);
+            tc.surplus[k] *= e * price * base_price;
+            tc.revenue_change[k] = out.revenue[k] - tc.revenue_change[k] * e * price * tau_ref;
+        }
     }
 }
