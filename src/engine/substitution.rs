@@ -12,7 +12,7 @@ use super::drivers::{DrawResult, spread};
 use super::prepare::Prepared;
 
 /// The trade model's sums per unit and month, in [`YearlyTrade`]'s order.
-pub(crate) const TRADE_SUMS: usize = 7;
+pub(crate) const TRADE_SUMS: usize = 9;
 
 /// The trade model's yearly means per output series (`[output * years + y]`).
 #[derive(Debug, Clone, Default, Serialize)]
@@ -33,12 +33,28 @@ pub struct YearlyTrade {
     /// Tariff revenue less the revenue at the reference tariffs (those in force
     /// at the end of the data) on China's base volume, US$: the increase.
     pub tariff_revenue_change_usd: Vec<f64>,
+    /// What China's delivered-price change adds to the cost of its imports,
+    /// Σ M·p·(r_C − 1), US$.
+    pub delivered_price_change_usd: Vec<f64>,
+    /// What the full tariff change would add, Σ M·p·((1 + τ)/(1 + τ̄) − 1), US$:
+    /// the pass-through is the ratio of the two.
+    pub tariff_price_change_usd: Vec<f64>,
+}
+
+impl YearlyTrade {
+    /// The pass-through of the tariff change into China's delivered price at a
+    /// yearly cell, value-weighted: ρ·(1 + τ̄)/(1 + ρτ̄) for η = ∞, less with
+    /// finite η as China absorbs part; none without a tariff change.
+    pub fn pass_through(&self, cell: usize) -> Option<f64> {
+        let den = self.tariff_price_change_usd[cell];
+        (den != 0.0).then(|| self.delivered_price_change_usd[cell] / den)
+    }
 }
 
 impl YearlyTrade {
     /// From yearly means in [`TRADE_SUMS`] order.
     pub(crate) fn from_sums(s: [Vec<f64>; TRADE_SUMS]) -> YearlyTrade {
-        let [c, d, u, i, p, cs, dr] = s;
+        let [c, d, u, i, p, cs, dr, dp, tp] = s;
         YearlyTrade {
             creation_t: c,
             diversion_t: d,
@@ -47,6 +63,8 @@ impl YearlyTrade {
             price_effect_usd: p,
             consumer_surplus_change_usd: cs,
             tariff_revenue_change_usd: dr,
+            delivered_price_change_usd: dp,
+            tariff_price_change_usd: tp,
         }
     }
 }
@@ -63,6 +81,8 @@ pub(crate) fn add_trade(sums: &mut [Vec<f64>], t: &TradeCells, prep: &Prepared) 
         &t.price_effect,
         &t.surplus,
         &t.revenue_change,
+        &t.delivered,
+        &t.tariffed,
     ];
     let months = prep.months;
     for (sum, cell) in sums.iter_mut().zip(cells) {
@@ -185,6 +205,10 @@ pub(crate) struct TradeCells {
     /// Tariff revenue less the revenue at the reference rate τ̄ on China's base
     /// volume E·m_C, US$ (SMART's TR1 − TR0).
     pub(crate) revenue_change: Vec<f64>,
+    /// China's imports × p × (r_C − 1), US$.
+    pub(crate) delivered: Vec<f64>,
+    /// China's imports × p × ((1 + τ)/(1 + τ̄) − 1), US$.
+    pub(crate) tariffed: Vec<f64>,
 }
 
 impl TradeCells {
@@ -203,6 +227,8 @@ impl TradeCells {
             &mut self.price_effect,
             &mut self.surplus,
             &mut self.revenue_change,
+            &mut self.delivered,
+            &mut self.tariffed,
         ] {
             v.clear();
             v.resize(cells, 0.0);
@@ -281,6 +307,8 @@ pub(super) fn money_effects(prep: &Prepared, rho: f64, out: &mut DrawResult) {
             tc.price_effect[k] = m * price * (tc.world[k] - 1.0);
             tc.surplus[k] *= e * price * base_price;
             tc.revenue_change[k] = out.revenue[k] - tc.revenue_change[k] * e * price * tau_ref;
+            tc.delivered[k] = m * price * tc.log_price[k].exp_m1();
+            tc.tariffed[k] = m * price * ((out.rate[k] - tau_ref) / (1.0 + tau_ref));
         }
     }
 }

@@ -58,6 +58,8 @@ pub struct CompareRow {
     pub non_china_used_t: f64,
     /// Non-China supply installed, tonnes.
     pub non_china_installed_t: f64,
+    /// Pass-through of the tariff change into China's delivered price.
+    pub pass_through: Option<f64>,
 }
 
 /// A scenario's totals over the compared years.
@@ -151,6 +153,7 @@ pub fn compare(rows: &[SummaryRow], options: &CompareOptions) -> Result<Comparis
                 welfare_change_usd: r.tariff_revenue_change_usd + r.consumer_surplus_change_usd,
                 non_china_used_t: r.non_china_used_t,
                 non_china_installed_t: r.non_china_installed_t,
+                pass_through: r.pass_through,
             }
         })
         .collect();

@@ -65,6 +65,16 @@ pub fn summary_series(rows: &[SummaryRow]) -> IamcSeries {
             ("Non-China Magnet Supply|Used", r.non_china_used_t),
             ("Non-China Magnet Supply|Installed", r.non_china_installed_t),
         ];
+        if let Some(v) = r.pass_through {
+            out.entry((
+                r.scenario.clone(),
+                region(&r.importer),
+                format!("{IMPORTS}|Tariff Pass-through"),
+                "1".to_string(),
+            ))
+            .or_default()
+            .insert(r.year, v);
+        }
         for (variable, v) in non_china {
             out.entry((
                 r.scenario.clone(),

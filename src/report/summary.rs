@@ -66,6 +66,10 @@ pub struct SummaryRow {
     /// Non-China supply installed, tonnes.
     #[serde(default)]
     pub non_china_installed_t: f64,
+    /// The value-weighted pass-through of the tariff change into China's
+    /// delivered price (empty without a tariff change).
+    #[serde(default)]
+    pub pass_through: Option<f64>,
 }
 
 /// The yearly rows of a run, in scenario, series, year order.
@@ -108,6 +112,7 @@ pub fn summary_rows(run: &RunResult) -> Vec<SummaryRow> {
                     consumer_surplus_change_usd: t.consumer_surplus_change_usd[c],
                     non_china_used_t: t.non_china_used_t[c],
                     non_china_installed_t: t.non_china_installed_t[c],
+                    pass_through: t.pass_through(c),
                 });
             }
         }
@@ -164,6 +169,9 @@ fn implausible(r: &SummaryRow) -> Option<String> {
     }
     if let Some(v) = r.delta_pct.filter(|v| !v.is_finite()) {
         return Some(format!("column `delta_pct` is {v}, not a finite number"));
+    }
+    if let Some(v) = r.pass_through.filter(|v| !v.is_finite()) {
+        return Some(format!("column `pass_through` is {v}, not a finite number"));
     }
     // Every column but the change in tonnes is a tonnage or a sum of money.
     let signed = "delta_tonnes";

@@ -40,6 +40,15 @@ fn the_readme_example_diverts_by_relative_prices() {
     close(cell(&c, &c.result.revenue, 0), 480_278.886_709_078_6);
     close(cell(&c, &t.surplus, 0), -615_139.443_354_539_3);
     close(cell(&c, &t.price_effect, 0), 0.0);
+    // η = ∞, ρ = 1: the whole tariff reaches the delivered price.
+    close(
+        cell(&c, &t.delivered, 0),
+        38.422_310_936_726_29 * 50_000.0 * 0.25,
+    );
+    close(
+        cell(&c, &t.tariffed, 0),
+        38.422_310_936_726_29 * 50_000.0 * 0.25,
+    );
     // Total demand is kept: China plus non-China is D·T (creation aside).
     close(
         c.imports("USA", 0) + cell(&c, &t.non_china, 0),
@@ -67,6 +76,11 @@ fn a_finite_supply_elasticity_lowers_china_s_price() {
     close(cell(&c, &c.result.revenue, 0), 497_237.095_000_595_15);
     close(cell(&c, &t.price_effect, 0), -49_929.860_930_502_69);
     close(cell(&c, &t.surplus, 0), -552_736.951_995_814_6);
+    // Pass-through (r_C − 1)/(P − 1) = 0.21938889/0.25 = 0.87755556.
+    close(
+        cell(&c, &t.delivered, 0) / cell(&c, &t.tariffed, 0),
+        0.877_555_559_895_382_6,
+    );
 }
 
 /// With 600 t/yr of nameplate at 80 % (S = 40, K = 50) the CES diversion of
