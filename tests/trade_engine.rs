@@ -4,7 +4,10 @@
 
 use magcast::engine::{self, RunOptions, RunResult};
 use magcast::forecast::FittedPanel;
-use magcast::report::{SummaryRow, iamc_csv, summary_csv, summary_rows, summary_series};
+use magcast::report::{
+    CompareOptions, SummaryRow, compare, iamc_csv, read_summary, report_html, summary_csv,
+    summary_rows, summary_series,
+};
 use magcast::scenario::{self, Param, Scenario, ValidationContext};
 
 const FIXTURES: &str = "tests/fixtures/trade2";
@@ -179,4 +182,47 @@ fn higher_tariffs_never_raise_imports_and_cost_welfare() {
             }
         }
     }
+}
+
+/// The bundled run's trade columns reach `compare` (welfare = consumer surplus
+/// + revenue change) and `report.html` (one table per measure); a summary
+/// written before the trade model still reads, its trade columns 0.
+#[test]
+fn trade_outputs_reach_compare_and_the_report() {
+    let panel = panel();
+    let scenarios = scenario::load_bundled(context(&panel)).unwrap();
+    let result = run(&panel, &scenarios, 50);
+    let rows = summary_rows(&result);
+    let c = compare(&rows, &CompareOptions::default()).unwrap();
+    assert_eq!(c.rows.len(), rows.len());
+    let mut diverted = 0;
+    for (r, s) in c.rows.iter().zip(&rows) {
+        assert_eq!(r.trade_diversion_t.to_bits(), s.trade_diversion_t.to_bits());
+        let welfare = s.consumer_surplus_change_usd + s.tariff_revenue_change_usd;
+        assert!((r.welfare_change_usd - welfare).abs() <= 1e-9 * welfare.abs().max(1.0));
+        assert_eq!(r.pass_through, s.pass_through);
+        diverted += usize::from(s.trade_diversion_t > 0.0);
+    }
+    assert!(diverted > 0, "σ diverts in the bundled tariff scenarios");
+    let html = report_html(&result, &scenarios, &panel, None, &[]);
+    for id in [
+        "creation",
+        "diversion",
+        "non-china-used",
+        "non-china-installed",
+        "price-effect",
+        "revenue-change",
+        "consumer-surplus",
+    ] {
+        assert!(html.contains(&format!("id=\"trade-{id}\"")), "{id}");
+    }
+    let old = read_summary(std::path::Path::new(&format!(
+        "{FIXTURES}/summary-before.csv"
+    )))
+    .unwrap();
+    assert_eq!(old.len(), rows.len());
+    assert!(
+        old.iter()
+            .all(|r| r.trade_diversion_t == 0.0 && r.pass_through.is_none())
+    );
 }
