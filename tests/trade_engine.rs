@@ -184,9 +184,9 @@ fn higher_tariffs_never_raise_imports_and_cost_welfare() {
     }
 }
 
-/// The bundled run's trade columns reach `compare` (welfare = consumer surplus
-/// + revenue change) and `report.html` (one table per measure); a summary
-/// written before the trade model still reads, its trade columns 0.
+/// The bundled run's trade columns reach `compare` (welfare is consumer
+/// surplus plus revenue change) and `report.html` (one table per measure); a
+/// summary written before the trade model still reads, its trade columns 0.
 #[test]
 fn trade_outputs_reach_compare_and_the_report() {
     let panel = panel();
