@@ -167,7 +167,10 @@ fn compare_command_formats_and_errors() {
     assert_eq!(
         text.lines().next(),
         Some(
-            "scenario,importer,year,mean,baseline,delta_tonnes,delta_pct,value_usd,tariff_revenue_usd"
+            "scenario,importer,year,mean,baseline,delta_tonnes,delta_pct,value_usd,tariff_revenue_usd,\
+             trade_creation_t,trade_diversion_t,price_effect_usd,tariff_revenue_change_usd,\
+             consumer_surplus_change_usd,welfare_change_usd,non_china_used_t,non_china_installed_t,\
+             pass_through"
         )
     );
     assert_eq!(text.lines().count(), 1 + 7);

@@ -5,9 +5,11 @@
 //! demand D = B·Π(1+g)^y; tariff factor T = P^(−ε·λ), P = (1+ρτ)/(1+ρτ̄),
 //! λ = 1 − e^(−m/A); new capacity S = Σ (K/12)·ramp·util·share·δ; diversion
 //! L_j = D_j·(1 − T_j); export controls E; imports from China
-//! M = E·(max(0, D·T − S) + Σ d_j·L_j); value V = M·p; tariff revenue R = V·τ.
+//! M = E·(max(0, D·T − S − TD_N) + Σ d_j·L_j) with TD_N the diversion to
+//! non-China supply (§3.9, `substitution`); value V = M·p·w; revenue R = V·τ.
 
 use super::prepare::{ADJUSTMENT, ELASTICITY, PASS_THROUGH, PRICE, PRICE_CHANGE, Prepared};
+use super::substitution::{TradeCells, incidence, money_effects, trade_step};
 use crate::scenario::RampCurve;
 
 /// Per-unit, per-month results of one draw (unit-major: `[u * months + t]`).
@@ -21,16 +23,18 @@ pub(crate) struct DrawResult {
     /// ρ of this draw: the downstream cost of a tariff is ρ·revenue.
     pub(crate) pass_through: f64,
     /// Export price by month, US$/t.
-    price: Vec<f64>,
+    pub(super) price: Vec<f64>,
     /// Which scenario and size the buffers were laid out for.
     key: (usize, usize),
     /// One plant's output by month, t.
     output: Vec<f64>,
-    demand: Vec<f64>,
-    tariff_factor: Vec<f64>,
+    pub(super) demand: Vec<f64>,
+    pub(super) tariff_factor: Vec<f64>,
     pub(crate) rate: Vec<f64>,
-    supply: Vec<f64>,
-    control: Vec<f64>,
+    pub(super) supply: Vec<f64>,
+    pub(super) control: Vec<f64>,
+    /// The trade model's per-cell values (docs/model.md §3.9).
+    pub(crate) trade: TradeCells,
 }
 
 impl DrawResult {
@@ -44,6 +48,8 @@ impl DrawResult {
         if self.key == key {
             self.supply.fill(0.0);
             self.credit_cost.fill(0.0);
+            self.trade.capacity.fill(0.0);
+            self.trade.base_supply.fill(0.0);
             for &u in &prep.controlled {
                 self.control[u * months..(u + 1) * months].fill(1.0);
             }
@@ -68,12 +74,13 @@ impl DrawResult {
         self.rate.resize(cells, 0.0);
         self.credit_cost.clear();
         self.credit_cost.resize(cells, 0.0);
+        self.trade.reset(cells, prep.n_units);
     }
 }
 
 /// Adds `amount` to `target` over `units`, split in proportion to `weights`
 /// (evenly where they are all zero).
-fn spread(
+pub(super) fn spread(
     target: &mut [f64],
     weights: &[f64],
     units: &[usize],
@@ -148,9 +155,12 @@ pub(crate) fn simulate(prep: &Prepared, base: &[f64], p: &[f64], out: &mut DrawR
     // λ after m months is 1 − q^m with q = e^(−1/A), advanced by one multiply a
     // month; the price ratio's logarithm changes only at a step.
     let q = if adj > 0.0 { (-1.0 / adj).exp() } else { 0.0 };
+    let eta = prep.trade.eta.map(|k| p[k]);
+    let tc = &mut out.trade;
     for schedule in &prep.tariffs {
         let u = schedule.unit;
         let tau_ref = schedule.reference_total(p, reference[u]);
+        tc.reference[u] = tau_ref;
         let mut log_ratio = 0.0;
         let mut decay = 1.0;
         let mut stepped = false;
@@ -165,7 +175,15 @@ pub(crate) fn simulate(prep: &Prepared, base: &[f64], p: &[f64], out: &mut DrawR
             out.rate[cell] = rate;
             if stepped {
                 let lambda = if adj > 0.0 { 1.0 - decay } else { 1.0 };
-                out.tariff_factor[cell] = (-eps * lambda * log_ratio).exp();
+                // η = ∞: China's price stays, ln r_C = ln P (§3.4 as it was).
+                let (lrc, w) = match eta {
+                    None => (log_ratio, 1.0),
+                    Some(eta) => incidence(eps * lambda, eta, log_ratio),
+                };
+                out.tariff_factor[cell] = (-eps * lambda * lrc).exp();
+                tc.lambda[cell] = lambda;
+                tc.log_price[cell] = lrc;
+                tc.world[cell] = w;
                 decay *= q;
             }
         }
@@ -186,15 +204,25 @@ pub(crate) fn simulate(prep: &Prepared, base: &[f64], p: &[f64], out: &mut DrawR
         }
         out.output.clear();
         out.output.resize(months, 0.0);
+        let nameplate = &mut out.trade.nameplate;
+        nameplate.clear();
+        nameplate.resize(months, 0.0);
         let inv_r = if r > 0.0 { 1.0 / r } else { f64::INFINITY };
         let full = k / 12.0 * util;
-        for (t, o) in out.output.iter_mut().enumerate().skip(first) {
+        for (t, (o, np)) in out
+            .output
+            .iter_mut()
+            .zip(nameplate.iter_mut())
+            .enumerate()
+            .skip(first)
+        {
             let u = ((t as i64 - plant.start + 1) as f64 * inv_r).min(1.0);
             let ramp = match plant.curve {
                 RampCurve::Linear => u,
                 RampCurve::SCurve => u * u * (3.0 - 2.0 * u),
             };
             *o = full * ramp;
+            *np = k / 12.0 * ramp;
         }
         // A credit raises utilisation to min(1, u·(1 + η·c/price)) and costs c
         // per kg of the plant's whole output.
@@ -215,6 +243,20 @@ pub(crate) fn simulate(prep: &Prepared, base: &[f64], p: &[f64], out: &mut DrawR
             }
         }
         for share in &plant.serves {
+            // What could be used: nameplate·ramp, before utilisation and δ.
+            let served = p[share.param];
+            let tc = &mut out.trade;
+            for t in first..months {
+                let amount = tc.nameplate[t] * served;
+                spread(
+                    &mut tc.capacity,
+                    &out.demand,
+                    &share.units,
+                    months,
+                    t,
+                    amount,
+                );
+            }
             let factor = p[share.param] * delta;
             if let [u] = share.units[..] {
                 let row = &mut out.supply[u * months..(u + 1) * months];
@@ -257,7 +299,8 @@ pub(crate) fn simulate(prep: &Prepared, base: &[f64], p: &[f64], out: &mut DrawR
         }
     }
 
-    // 5-7. Imports from China, with diverted volume.
+    // 5-7. Imports from China, less what non-China supply takes by relative
+    // prices, with diverted volume.
     for (((m, d), f), s) in out
         .imports
         .iter_mut()
@@ -267,6 +310,7 @@ pub(crate) fn simulate(prep: &Prepared, base: &[f64], p: &[f64], out: &mut DrawR
     {
         *m = (d * f - s).max(0.0);
     }
+    trade_step(prep, p, out);
     for d in &prep.diversion {
         for t in 0..months {
             let lost: f64 = d
@@ -310,4 +354,17 @@ pub(crate) fn simulate(prep: &Prepared, base: &[f64], p: &[f64], out: &mut DrawR
             *r = *v * tau;
         }
     }
+    if prep.trade.eta.is_some() {
+        // China's world price moves: value and revenue at w·p.
+        for ((v, r), (w, tau)) in out
+            .value
+            .iter_mut()
+            .zip(out.revenue.iter_mut())
+            .zip(out.trade.world.iter().zip(&out.rate))
+        {
+            *v *= w;
+            *r = *v * tau;
+        }
+    }
+    money_effects(prep, p[PASS_THROUGH], out);
 }

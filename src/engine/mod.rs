@@ -8,11 +8,13 @@ mod layout;
 mod prepare;
 mod quantiles;
 mod run;
+mod substitution;
 mod tariff;
 pub mod trade;
 
 pub use layout::{Layout, Unit};
 pub use run::{MEAN_PATHS, RunOptions, RunResult, ScenarioResult, Yearly, draws_for, run};
+pub use substitution::YearlyTrade;
 
 #[cfg(test)]
 mod tests;

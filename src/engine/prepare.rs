@@ -32,6 +32,23 @@ pub(crate) struct Prepared {
     pub(crate) taxed: Vec<usize>,
     /// Units under export controls: only these are reset each draw.
     pub(crate) controlled: Vec<usize>,
+    /// The trade model's parameters (docs/model.md §3.9).
+    pub(crate) trade: TradePrep,
+}
+
+/// Where the trade model's parameters sit in `params`: after every other, so
+/// that adding them left the draws of the older parameters as they were.
+#[derive(Debug, Clone)]
+pub(crate) struct TradePrep {
+    /// σ.
+    pub(crate) sigma: usize,
+    /// η (none: ∞).
+    pub(crate) eta: Option<usize>,
+    /// Existing non-China supply, t/yr, by the units of its importer.
+    pub(crate) non_china: Vec<Share>,
+    /// Units with a tariff or non-China supply (plants or N0), in order: the
+    /// trade model's outputs are 0 elsewhere.
+    pub(crate) units: Vec<usize>,
 }
 
 /// Units and the index of the parameter that applies to them.
@@ -159,7 +176,7 @@ impl Prepared {
                 });
             }
         }
-        let plants = scenario
+        let plants: Vec<PlantPrep> = scenario
             .capacity
             .iter()
             .map(|p| PlantPrep {
@@ -245,6 +262,20 @@ impl Prepared {
                 response: add(&c.supply_response),
             })
             .collect();
+        let a = &scenario.assumptions;
+        let mut trade = TradePrep {
+            sigma: add(&a.substitution_elasticity),
+            eta: a.export_supply_elasticity.as_ref().map(&mut add),
+            non_china: a
+                .non_china_supply
+                .iter()
+                .map(|(i, p)| Share {
+                    units: layout.units_of(*i),
+                    param: add(p),
+                })
+                .collect(),
+            units: Vec::new(),
+        };
         let n_units = layout.units.len();
         // The baseline's own annual growth per unit over its first projected year.
         let base_growth = (0..n_units)
@@ -276,6 +307,17 @@ impl Prepared {
             .collect();
         controlled.sort_unstable();
         controlled.dedup();
+        trade.units =
+            taxed
+                .iter()
+                .copied()
+                .chain(plants.iter().flat_map(|p: &PlantPrep| {
+                    p.serves.iter().flat_map(|s| s.units.iter().copied())
+                }))
+                .chain(trade.non_china.iter().flat_map(|s| s.units.iter().copied()))
+                .collect();
+        trade.units.sort_unstable();
+        trade.units.dedup();
         let tariffs = taxed
             .iter()
             .map(|&u| UnitTariff::new(u, &changes, months))
@@ -294,6 +336,7 @@ impl Prepared {
             credits,
             params,
             base_growth,
+            trade,
         }
     }
 

@@ -12,6 +12,7 @@ use super::drivers::{DrawResult, simulate};
 use super::layout::Layout;
 use super::prepare::Prepared;
 use super::quantiles::column_quantiles;
+use super::substitution::{TRADE_SUMS, YearlyTrade, add_trade};
 use crate::data::{Importer, Month};
 use crate::forecast::{FittedPanel, ForecastError, PathSampler};
 use crate::scenario::Scenario;
@@ -91,6 +92,8 @@ pub struct Yearly {
     pub downstream_cost_usd: Vec<f64>,
     /// Mean fiscal cost of production credits, US$.
     pub credit_cost_usd: Vec<f64>,
+    /// The trade model's yearly means (docs/model.md §3.9, §3.12).
+    pub trade: YearlyTrade,
 }
 
 /// The results of a run.
@@ -254,10 +257,14 @@ pub fn run(
     })
 }
 
-/// Sums of one chunk of draws.
+/// Sums of one chunk of draws: six of §3.10's money and volumes, then the
+/// trade model's [`TRADE_SUMS`].
 struct Partial {
-    sums: [Vec<f64>; 6],
+    sums: [Vec<f64>; SUMS],
 }
+
+/// Sums kept per unit and month.
+const SUMS: usize = 6 + TRADE_SUMS;
 
 fn run_one(
     scenario: &Scenario,
@@ -304,6 +311,9 @@ fn run_one(
     // mapped to output series once at the end; only imports are summed per
     // output series for every draw, for the quantiles.
     let unit_cells = layout.units.len() * months;
+    // The trade model's sums hold only its units' rows (`add_trade`).
+    let trade_cells = prep.trade.units.len() * months;
+    let sum_cells = |k: usize| if k < 6 { unit_cells } else { trade_cells };
     let taxed = prep.has_tariffs();
     let credited = prep.has_credits();
     let base_mean_known = !uncertain_base || draws == base.count;
@@ -314,7 +324,7 @@ fn run_one(
         .enumerate()
         .map(|(chunk, (slab, yslab))| {
             let mut part = Partial {
-                sums: std::array::from_fn(|_| vec![0.0; unit_cells]),
+                sums: std::array::from_fn(|k| vec![0.0; sum_cells(k)]),
             };
             let mut params = Vec::new();
             let mut buffer = Vec::new();
@@ -348,7 +358,11 @@ fn run_one(
                         ydst[o * n_years + y] = row[range.clone()].iter().sum();
                     }
                 }
-                let [imports, base_sum, value, revenue, downstream, credit] = &mut part.sums;
+                let (own, trade) = part.sums.split_at_mut(6);
+                add_trade(trade, &result.trade, &prep);
+                let [imports, base_sum, value, revenue, downstream, credit] = own else {
+                    unreachable!("six sums before the trade model's")
+                };
                 let rho = result.pass_through;
                 for (a, m) in imports.iter_mut().zip(&result.imports) {
                     *a += m;
@@ -389,7 +403,7 @@ fn run_one(
             part
         })
         .collect();
-    let mut unit_sums: [Vec<f64>; 6] = std::array::from_fn(|_| vec![0.0; unit_cells]);
+    let mut unit_sums: [Vec<f64>; SUMS] = std::array::from_fn(|k| vec![0.0; sum_cells(k)]);
     for part in partials {
         for (s, p) in unit_sums.iter_mut().zip(&part.sums) {
             for (a, b) in s.iter_mut().zip(p) {
@@ -414,7 +428,10 @@ fn run_one(
             *v = m * price[k % months];
         }
     }
-    let sums: [Vec<f64>; 6] = std::array::from_fn(|k| {
+    for s in &mut unit_sums[6..] {
+        *s = expand_trade(s, &prep.trade.units, months, unit_cells);
+    }
+    let sums: [Vec<f64>; SUMS] = std::array::from_fn(|k| {
         let mut out = vec![0.0; cells];
         for (o, units) in layout.output_units.iter().enumerate() {
             for t in 0..months {
@@ -444,6 +461,7 @@ fn run_one(
         tariff_revenue_usd,
         downstream_cost_usd,
         credit_by_output,
+        trade @ ..,
     ] = sums;
     let to_years = |monthly: &[f64]| -> Vec<f64> {
         let mut out = vec![0.0; ycells];
@@ -468,6 +486,7 @@ fn run_one(
         tariff_revenue_usd: to_years(&tariff_revenue_usd),
         downstream_cost_usd: to_years(&downstream_cost_usd),
         credit_cost_usd: to_years(&credit_by_output),
+        trade: YearlyTrade::from_sums(trade.each_ref().map(|m| to_years(m))),
     };
     ScenarioResult {
         name: scenario.name.clone(),
@@ -487,6 +506,15 @@ fn run_one(
         years: (0..n_years as i32).map(|y| first.year() + y).collect(),
         yearly,
     }
+}
+
+/// A trade sum over the trade model's units' rows, laid out on every unit.
+fn expand_trade(compact: &[f64], units: &[usize], months: usize, cells: usize) -> Vec<f64> {
+    let mut out = vec![0.0; cells];
+    for (row, &u) in compact.chunks_exact(months.max(1)).zip(units) {
+        out[u * months..(u + 1) * months].copy_from_slice(row);
+    }
+    out
 }
 
 fn truncated_mean(base: &BaselinePaths, months: i32) -> Vec<f64> {

@@ -8,6 +8,7 @@ use crate::data::{Importer, Month};
 use crate::scenario::{self, Scenario, ValidationContext};
 
 mod tariffs;
+mod trade;
 
 fn importer(code: &str) -> Importer {
     code.parse().unwrap()

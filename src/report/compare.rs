@@ -41,6 +41,25 @@ pub struct CompareRow {
     pub value_usd: f64,
     /// Tariff revenue, US$.
     pub tariff_revenue_usd: f64,
+    /// Trade creation on imports from China, tonnes (docs/model.md §3.9).
+    pub trade_creation_t: f64,
+    /// Trade diversion to non-China supply, tonnes.
+    pub trade_diversion_t: f64,
+    /// Price effect of China's world price, US$.
+    pub price_effect_usd: f64,
+    /// Tariff revenue less the revenue at the reference tariffs, US$.
+    pub tariff_revenue_change_usd: f64,
+    /// Consumer-surplus change on China's supply, US$.
+    pub consumer_surplus_change_usd: f64,
+    /// The importer's welfare change, consumer surplus plus the revenue
+    /// change, US$ (both against the reference tariffs).
+    pub welfare_change_usd: f64,
+    /// Non-China supply used, tonnes.
+    pub non_china_used_t: f64,
+    /// Non-China supply installed, tonnes.
+    pub non_china_installed_t: f64,
+    /// Pass-through of the tariff change into China's delivered price.
+    pub pass_through: Option<f64>,
 }
 
 /// A scenario's totals over the compared years.
@@ -126,6 +145,15 @@ pub fn compare(rows: &[SummaryRow], options: &CompareOptions) -> Result<Comparis
                 delta_pct: delta_pct(r.mean, base),
                 value_usd: r.value_usd,
                 tariff_revenue_usd: r.tariff_revenue_usd,
+                trade_creation_t: r.trade_creation_t,
+                trade_diversion_t: r.trade_diversion_t,
+                price_effect_usd: r.price_effect_usd,
+                tariff_revenue_change_usd: r.tariff_revenue_change_usd,
+                consumer_surplus_change_usd: r.consumer_surplus_change_usd,
+                welfare_change_usd: r.tariff_revenue_change_usd + r.consumer_surplus_change_usd,
+                non_china_used_t: r.non_china_used_t,
+                non_china_installed_t: r.non_china_installed_t,
+                pass_through: r.pass_through,
             }
         })
         .collect();
@@ -192,6 +220,9 @@ pub fn compare_table(c: &Comparison) -> String {
         ("delta", Align::Right),
         ("value US$ M", Align::Right),
         ("tariff rev. US$ M", Align::Right),
+        ("diverted t", Align::Right),
+        ("welfare US$ M", Align::Right),
+        ("non-China used/inst. t", Align::Right),
     ]);
     for r in &c.rows {
         t.row([
@@ -204,6 +235,13 @@ pub fn compare_table(c: &Comparison) -> String {
             fmt_pct(r.delta_pct),
             thousands(r.value_usd / 1e6, 1),
             thousands(r.tariff_revenue_usd / 1e6, 1),
+            thousands(r.trade_diversion_t, 0),
+            thousands(r.welfare_change_usd / 1e6, 1),
+            format!(
+                "{}/{}",
+                thousands(r.non_china_used_t, 0),
+                thousands(r.non_china_installed_t, 0)
+            ),
         ]);
     }
     let ranking = |title: &str, list: &[Ranking]| {

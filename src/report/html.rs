@@ -86,7 +86,8 @@ pub fn report_html(
          <li><a href=\"#scenarios\">Scenarios</a></li>\
          <li><a href=\"#key-table\">Key table</a></li>\
          <li><a href=\"#charts\">Charts</a></li>\
-         <li><a href=\"#money\">Money</a></li></ul></nav>\n",
+         <li><a href=\"#money\">Money</a></li>\
+         <li><a href=\"#trade\">Trade model</a></li></ul></nav>\n",
     );
     provenance(&mut h, run, panel, obs);
     scenario_list(&mut h, run, scenarios);
@@ -108,6 +109,7 @@ pub fn report_html(
     }
     h.push_str("</section>\n");
     money_tables(&mut h, run);
+    super::html_trade::trade_tables(&mut h, run);
     h.push_str(
         "<footer class=\"note\"><p>Means are over each scenario's Monte Carlo draws; yearly \
          figures are sums of monthly means. The p05–p95 bands in the charts are monthly \
@@ -444,7 +446,7 @@ fn money_tables(h: &mut String, run: &RunResult) {
 /// A table whose first `left` columns are text and the others numbers
 /// (right-aligned). Cells are HTML already. The row whose first cell names
 /// `highlight` is emphasised.
-fn table(
+pub(super) fn table(
     h: &mut String,
     cols: &[&str],
     left: usize,

@@ -28,11 +28,13 @@ pub fn model_name() -> String {
 }
 
 /// The yearly results of a run as IAMC series: volume (mean, p05, p95, baseline),
-/// value, tariff revenue, downstream cost and credit cost.
+/// value, tariff revenue, downstream cost and credit cost, and the trade
+/// model's creation, diversion, price effect, consumer surplus, revenue change
+/// and non-China supply (docs/model.md §3.9).
 pub fn summary_series(rows: &[SummaryRow]) -> IamcSeries {
     let mut out = IamcSeries::new();
     for r in rows {
-        let vars: [(&str, &str, f64); 8] = [
+        let vars: [(&str, &str, f64); 13] = [
             ("", "t", r.mean),
             ("|p05", "t", r.p05),
             ("|p95", "t", r.p95),
@@ -41,7 +43,48 @@ pub fn summary_series(rows: &[SummaryRow]) -> IamcSeries {
             ("|Tariff Revenue", "US$", r.tariff_revenue_usd),
             ("|Downstream Cost of Tariffs", "US$", r.downstream_cost_usd),
             ("|Production Credit Cost", "US$", r.credit_cost_usd),
+            ("|Trade Creation", "t", r.trade_creation_t),
+            (
+                "|Trade Diversion to non-China Supply",
+                "t",
+                r.trade_diversion_t,
+            ),
+            ("|Price Effect", "US$", r.price_effect_usd),
+            (
+                "|Consumer Surplus Change",
+                "US$",
+                r.consumer_surplus_change_usd,
+            ),
+            (
+                "|Tariff Revenue Change vs Reference Tariffs",
+                "US$",
+                r.tariff_revenue_change_usd,
+            ),
         ];
+        let non_china = [
+            ("Non-China Magnet Supply|Used", r.non_china_used_t),
+            ("Non-China Magnet Supply|Installed", r.non_china_installed_t),
+        ];
+        if let Some(v) = r.pass_through {
+            out.entry((
+                r.scenario.clone(),
+                region(&r.importer),
+                format!("{IMPORTS}|Tariff Pass-through"),
+                "1".to_string(),
+            ))
+            .or_default()
+            .insert(r.year, v);
+        }
+        for (variable, v) in non_china {
+            out.entry((
+                r.scenario.clone(),
+                region(&r.importer),
+                variable.to_string(),
+                "t".to_string(),
+            ))
+            .or_default()
+            .insert(r.year, v);
+        }
         for (suffix, unit, v) in vars {
             out.entry((
                 r.scenario.clone(),

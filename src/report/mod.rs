@@ -11,6 +11,7 @@ mod dynamic;
 mod fit;
 mod forecast;
 mod html;
+mod html_trade;
 mod iamc;
 mod number;
 mod run;

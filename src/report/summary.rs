@@ -42,6 +42,34 @@ pub struct SummaryRow {
     pub credit_cost_usd: f64,
     /// Months of the year inside the projection.
     pub months: usize,
+    /// Trade creation on imports from China, tonnes (docs/model.md §3.9).
+    /// The trade model's columns default when read from an older file.
+    #[serde(default)]
+    pub trade_creation_t: f64,
+    /// Trade diversion from China to non-China supply, tonnes.
+    #[serde(default)]
+    pub trade_diversion_t: f64,
+    /// Price effect of China's world price on its customs value, US$.
+    #[serde(default)]
+    pub price_effect_usd: f64,
+    /// Tariff revenue less the revenue at the tariffs in force at the end of
+    /// the data on China's base volume (the scenario without its tariff
+    /// changes), US$: the increase, not the total.
+    #[serde(default)]
+    pub tariff_revenue_change_usd: f64,
+    /// Consumer-surplus change on China's supply, US$.
+    #[serde(default)]
+    pub consumer_surplus_change_usd: f64,
+    /// Non-China supply used, tonnes.
+    #[serde(default)]
+    pub non_china_used_t: f64,
+    /// Non-China supply installed, tonnes.
+    #[serde(default)]
+    pub non_china_installed_t: f64,
+    /// The value-weighted pass-through of the tariff change into China's
+    /// delivered price (empty without a tariff change).
+    #[serde(default)]
+    pub pass_through: Option<f64>,
 }
 
 /// The yearly rows of a run, in scenario, series, year order.
@@ -61,6 +89,7 @@ pub fn summary_rows(run: &RunResult) -> Vec<SummaryRow> {
                         r.yearly.mean.get(o * r.years.len() + rk).copied()
                     })
                     .unwrap_or(y.baseline[c]);
+                let t = &y.trade;
                 rows.push(SummaryRow {
                     scenario: s.name.clone(),
                     importer: importer.code().to_string(),
@@ -76,6 +105,14 @@ pub fn summary_rows(run: &RunResult) -> Vec<SummaryRow> {
                     downstream_cost_usd: y.downstream_cost_usd[c],
                     credit_cost_usd: y.credit_cost_usd[c],
                     months: y.months[k],
+                    trade_creation_t: t.creation_t[c],
+                    trade_diversion_t: t.diversion_t[c],
+                    price_effect_usd: t.price_effect_usd[c],
+                    tariff_revenue_change_usd: t.tariff_revenue_change_usd[c],
+                    consumer_surplus_change_usd: t.consumer_surplus_change_usd[c],
+                    non_china_used_t: t.non_china_used_t[c],
+                    non_china_installed_t: t.non_china_installed_t[c],
+                    pass_through: t.pass_through(c),
                 });
             }
         }
@@ -114,12 +151,27 @@ fn implausible(r: &SummaryRow) -> Option<String> {
         ("tariff_revenue_usd", r.tariff_revenue_usd),
         ("downstream_cost_usd", r.downstream_cost_usd),
         ("credit_cost_usd", r.credit_cost_usd),
+        ("non_china_used_t", r.non_china_used_t),
+        ("non_china_installed_t", r.non_china_installed_t),
     ];
+    let signed = [
+        ("trade_creation_t", r.trade_creation_t),
+        ("trade_diversion_t", r.trade_diversion_t),
+        ("price_effect_usd", r.price_effect_usd),
+        ("consumer_surplus_change_usd", r.consumer_surplus_change_usd),
+        ("tariff_revenue_change_usd", r.tariff_revenue_change_usd),
+    ];
+    if let Some((k, v)) = signed.iter().find(|(_, v)| !v.is_finite()) {
+        return Some(format!("column `{k}` is {v}, not a finite number"));
+    }
     if let Some((k, v)) = values.iter().find(|(_, v)| !v.is_finite()) {
         return Some(format!("column `{k}` is {v}, not a finite number"));
     }
     if let Some(v) = r.delta_pct.filter(|v| !v.is_finite()) {
         return Some(format!("column `delta_pct` is {v}, not a finite number"));
+    }
+    if let Some(v) = r.pass_through.filter(|v| !v.is_finite()) {
+        return Some(format!("column `pass_through` is {v}, not a finite number"));
     }
     // Every column but the change in tonnes is a tonnage or a sum of money.
     let signed = "delta_tonnes";

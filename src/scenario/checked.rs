@@ -19,6 +19,9 @@ pub mod defaults {
     pub const PASS_THROUGH: f64 = 1.0;
     /// Months for volumes to adjust to a tariff.
     pub const ADJUSTMENT_MONTHS: f64 = 12.0;
+    /// Substitution elasticity σ between Chinese and other magnets: 0, today's
+    /// model (bundled scenarios set the cited value, docs/sources.md §6).
+    pub const SUBSTITUTION_ELASTICITY: f64 = 0.0;
     /// Export price, US$/t: 2024 average, US$2.86 bn / 58,152 t (docs/sources.md §1.3).
     pub const PRICE_USD_PER_T: f64 = 49_180.0;
     /// Months from a plant's first output to nameplate.
@@ -53,6 +56,12 @@ pub struct Assumptions {
     pub price_annual_change: Param,
     /// Draw the baseline as sample paths.
     pub baseline_uncertainty: bool,
+    /// σ ≥ 0 (0: no price-driven diversion to non-China supply).
+    pub substitution_elasticity: Param,
+    /// η ≥ 0.01, or none for ∞ (China's world price fixed).
+    pub export_supply_elasticity: Option<Param>,
+    /// Existing non-China supply by importer, t/yr.
+    pub non_china_supply: Vec<(Importer, Param)>,
 }
 
 /// A tariff step.
@@ -224,8 +233,11 @@ impl Scenario {
             &a.adjustment_months,
             &a.price_usd_per_t,
             &a.price_annual_change,
+            &a.substitution_elasticity,
         ]
         .into_iter()
+        .chain(&a.export_supply_elasticity)
+        .chain(a.non_china_supply.iter().map(|(_, p)| p))
         .chain(self.tariff_reference.iter().map(|(_, p)| p))
         .chain(self.tariff_changes.iter().map(|c| &c.rate))
         .chain(

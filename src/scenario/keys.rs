@@ -93,6 +93,33 @@ pub const ADJUSTMENT_MONTHS: ParamKey = with_default(
     key("AssumptionsSpec", "adjustment_months", Range::NON_NEGATIVE),
     defaults::ADJUSTMENT_MONTHS,
 );
+/// An export-supply elasticity: at least 0.01 (below it China would absorb
+/// practically all of any tariff); infinity is the key left out.
+const SUPPLY_ELASTICITY: Range = Range {
+    min: 0.01,
+    max: f64::INFINITY,
+};
+
+/// Substitution elasticity σ between Chinese and non-Chinese magnets.
+pub const SUBSTITUTION_ELASTICITY: ParamKey = with_default(
+    key(
+        "AssumptionsSpec",
+        "substitution_elasticity",
+        Range::NON_NEGATIVE,
+    ),
+    defaults::SUBSTITUTION_ELASTICITY,
+);
+/// China's export-supply elasticity η (no numeric default: left out, it is ∞).
+pub const EXPORT_SUPPLY_ELASTICITY: ParamKey = key(
+    "AssumptionsSpec",
+    "export_supply_elasticity",
+    SUPPLY_ELASTICITY,
+);
+/// Existing non-China supply serving an importer, t/yr, by importer.
+pub const NON_CHINA_SUPPLY: ParamKey = per_importer(with_default(
+    key("AssumptionsSpec", "non_china_supply", Range::NON_NEGATIVE),
+    0.0,
+));
 /// Export price at the start of the projection.
 pub const PRICE_USD_PER_T: ParamKey = with_default(
     key("PriceSpec", "usd_per_t", PRICE),
@@ -167,6 +194,9 @@ pub const PARAMS: &[ParamKey] = &[
     ELASTICITY,
     PASS_THROUGH,
     ADJUSTMENT_MONTHS,
+    SUBSTITUTION_ELASTICITY,
+    EXPORT_SUPPLY_ELASTICITY,
+    NON_CHINA_SUPPLY,
     PRICE_USD_PER_T,
     PRICE_ANNUAL_CHANGE,
     TARIFF_REFERENCE,

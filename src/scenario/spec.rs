@@ -155,6 +155,16 @@ pub struct AssumptionsSpec {
     pub price: Option<PriceSpec>,
     /// Draw the baseline from the fitted models' sample paths (default true).
     pub baseline_uncertainty: Option<bool>,
+    /// Substitution elasticity σ ≥ 0 between Chinese and non-Chinese magnets
+    /// (default 0: no diversion towards non-China supply by relative prices,
+    /// today's fixed-tonnage displacement).
+    pub substitution_elasticity: Option<ParamSpec>,
+    /// China's export-supply elasticity η ≥ 0.01 (default: infinite, China's
+    /// world price does not move; infinity is written by leaving the key out).
+    pub export_supply_elasticity: Option<ParamSpec>,
+    /// Importer → existing non-China magnet supply serving it, t/yr (default
+    /// none): the base that competes with China beside the scenario's plants.
+    pub non_china_supply: Option<BTreeMap<String, ParamSpec>>,
 }
 
 /// The export price path p(t) = usd_per_t · (1 + annual_change)^years.

@@ -320,7 +320,40 @@ impl Checker<'_> {
                 &keys::PRICE_ANNUAL_CHANGE,
             ),
             baseline_uncertainty: a.baseline_uncertainty.unwrap_or(true),
+            substitution_elasticity: self.param(
+                &ak.key("substitution_elasticity"),
+                a.substitution_elasticity.as_ref(),
+                &keys::SUBSTITUTION_ELASTICITY,
+            ),
+            export_supply_elasticity: a.export_supply_elasticity.as_ref().map(|eta| {
+                self.required(
+                    &ak.key("export_supply_elasticity"),
+                    eta,
+                    &keys::EXPORT_SUPPLY_ELASTICITY,
+                )
+            }),
+            non_china_supply: self.non_china_supply(&ak, &a),
         }
+    }
+
+    /// Checks `assumptions.non_china_supply`: importer codes, each once.
+    fn non_china_supply(
+        &mut self,
+        ak: &KeyPath,
+        a: &super::spec::AssumptionsSpec,
+    ) -> Vec<(Importer, Param)> {
+        let mut out = Vec::new();
+        let mut spelled = Vec::new();
+        for (code, tonnes) in a.non_china_supply.clone().unwrap_or_default() {
+            let k = ak.key("non_china_supply").key(&code);
+            let p = self.required(&k, &tonnes, &keys::NON_CHINA_SUPPLY);
+            if let Some(i) = self.importer(&k, &code)
+                && self.once(&k, &code, i, &mut spelled)
+            {
+                out.push((i, p));
+            }
+        }
+        out
     }
 }
 
