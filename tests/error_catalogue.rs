@@ -545,7 +545,33 @@ fn regress_entries() -> Vec<Entry> {
 }
 
 fn output_entries() -> Vec<Entry> {
+    let wide_header = format!(
+        "period,importer,tonnes{}\n2025,WORLD,1\n",
+        ",".repeat(2 << 20)
+    );
     vec![
+        Entry {
+            what: "data: a header of two million empty columns (budget before parsing)",
+            files: vec![("wide.csv", wide_header.into_bytes())],
+            args: vec!["describe", "--data", "{dir}/wide.csv"],
+            expect: vec!["wide.csv", "line 1 is longer than 1048576 bytes"],
+        },
+        entry(
+            "forecast: 100 million paths (memory budget)",
+            &[],
+            &["forecast", "--until", "2030-12", "--paths", "100000000"],
+            &[
+                "100000000 sample paths × 60 months",
+                "more than the limit",
+                "(2 GB)",
+            ],
+        ),
+        entry(
+            "backtest: 100 million paths (memory budget)",
+            &[],
+            &["backtest", "--paths", "100000000"],
+            &["100000000 sample paths × 6 months", "limit of 2 GB"],
+        ),
         entry(
             "models: not JSON",
             &[("m.json", "{oops")],

@@ -104,8 +104,29 @@ impl BacktestRequest {
             .or_else(|| bad("--paths", self.paths, 2))
         {
             Some(e) => Err(e),
-            None => Ok(()),
+            None => self.check_budget(),
         }
+    }
+}
+
+impl BacktestRequest {
+    /// Refuses more draws than a forecast may hold ([`MAX_STORED_DRAWS`]):
+    /// a task keeps `paths` × `horizon` draws of two series (the importer and
+    /// WORLD) as f64, twice the bytes of a forecast's f32, and up to four tasks
+    /// run at once, hence eight times the draws of one series.
+    ///
+    /// [`MAX_STORED_DRAWS`]: crate::forecast::MAX_STORED_DRAWS
+    fn check_budget(&self) -> Result<(), BacktestError> {
+        crate::forecast::check_stored_draws(self.paths, self.horizon, 8).map_err(|_| {
+            BacktestError::Request(format!(
+                "{} sample paths × {} months would hold about {:.1} GB of draws in the \
+                 backtest's tasks, more than the limit of 2 GB: ask for fewer paths or a \
+                 shorter horizon",
+                self.paths,
+                self.horizon,
+                self.paths as f64 * self.horizon as f64 * 8.0 * 4.0 / 1e9
+            ))
+        })
     }
 }
 

@@ -11,6 +11,11 @@ use super::error::{DataError, Location, ProblemList};
 /// Most data rows accepted in one file; a larger extract should be filtered first.
 pub const MAX_ROWS: usize = 20_000_000;
 
+/// Longest line accepted, in bytes (1 MiB). A customs row is a few hundred
+/// bytes; without a limit a 50 MB header of empty columns makes the CSV
+/// parser hold 50 million field bounds (gigabytes) before anything can be said.
+pub const MAX_LINE_BYTES: usize = 1 << 20;
+
 /// An open CSV file whose header has been read.
 pub(crate) struct CsvInput {
     path: PathBuf,
@@ -48,7 +53,7 @@ impl CsvInput {
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
-            .from_reader(Box::new(CrlfToLf::new(reader)) as Box<dyn Read>);
+            .from_reader(Box::new(CrlfToLf::new(LineLimit::new(reader))) as Box<dyn Read>);
         let mut first = csv::ByteRecord::new();
         loop {
             let more = reader
@@ -313,6 +318,48 @@ fn csv_error(path: &Path, e: csv::Error) -> DataError {
             },
             format!("malformed CSV: {other:?}"),
         ),
+    }
+}
+
+/// Refuses a line longer than [`MAX_LINE_BYTES`] as it streams past, with its
+/// line number, before the parser buffers it.
+struct LineLimit<R> {
+    inner: R,
+    line: u64,
+    in_line: usize,
+}
+
+impl<R> LineLimit<R> {
+    fn new(inner: R) -> LineLimit<R> {
+        LineLimit {
+            inner,
+            line: 1,
+            in_line: 0,
+        }
+    }
+}
+
+impl<R: Read> Read for LineLimit<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        for &b in &buf[..n] {
+            if b == b'\n' {
+                self.line += 1;
+                self.in_line = 0;
+            } else {
+                self.in_line += 1;
+                if self.in_line > MAX_LINE_BYTES {
+                    return Err(std::io::Error::new(
+                        std::io::ErrorKind::InvalidData,
+                        format!(
+                            "line {} is longer than {} bytes (1 MiB): not a CSV of customs facts",
+                            self.line, MAX_LINE_BYTES
+                        ),
+                    ));
+                }
+            }
+        }
+        Ok(n)
     }
 }
 

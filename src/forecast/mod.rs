@@ -28,5 +28,8 @@ pub use fitted::{Candidate, FittedPanel, FittedPoint, FittedSeries, SeriesStats}
 pub use holdout::{HoldoutPoint, holdout};
 pub use models_file::MAX_SIGMA;
 pub use panel::fit_panel;
-pub use paths::{MAX_LOG_DEVIATION, PanelForecast, PathSampler, forecast_panel};
+pub use paths::{
+    MAX_LOG_DEVIATION, MAX_STORED_DRAWS, PanelForecast, PathSampler, check_stored_draws,
+    forecast_panel,
+};
 pub use series::{ObservationSummary, ZERO_FLOOR_TONNES};

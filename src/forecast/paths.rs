@@ -392,11 +392,34 @@ impl PanelForecast {
     }
 }
 
+/// Draws a forecast may keep at once: every draw of every series and month is
+/// held for its quantiles, 4 bytes each, so this is 2 GB. A request beyond it
+/// is refused before anything is allocated.
+pub const MAX_STORED_DRAWS: usize = 500_000_000;
+
+/// Refuses `paths` × `months` × `series` stored draws beyond
+/// [`MAX_STORED_DRAWS`], with the estimate.
+pub fn check_stored_draws(paths: usize, months: usize, series: usize) -> Result<(), ForecastError> {
+    let need = paths
+        .checked_mul(months)
+        .and_then(|n| n.checked_mul(series));
+    match need {
+        Some(n) if n <= MAX_STORED_DRAWS => Ok(()),
+        _ => Err(ForecastError::Request(format!(
+            "{paths} sample paths × {months} months × {series} series would hold {} draws \
+             ({:.1} GB), more than the limit of {MAX_STORED_DRAWS} (2 GB): ask for fewer paths \
+             or a nearer horizon",
+            need.map_or_else(|| "more than 2^64".to_string(), |n| n.to_string()),
+            (paths as f64) * (months as f64) * (series as f64) * 4.0 / 1e9
+        ))),
+    }
+}
+
 /// Forecasts every series up to `until` from `paths` sample paths.
 ///
 /// # Errors
 /// [`ForecastError::Request`] for a horizon before the data end, no paths or
-/// levels outside (0, 100).
+/// levels outside (0, 100), or more draws than [`MAX_STORED_DRAWS`].
 pub fn forecast_panel(
     panel: &FittedPanel,
     until: Month,
@@ -418,6 +441,7 @@ pub fn forecast_panel(
     let n_imp = sampler.importers().len();
     let n_m = sampler.n_months();
     let cells = n_imp * n_m;
+    check_stored_draws(paths, n_m, n_imp)?;
     // Every draw of every cell is kept (quantiles need them all) as f32, which
     // keeps seven digits at half the memory; means are summed in f64 per chunk of
     // draws and the chunks added in order, so the result is the same for any
