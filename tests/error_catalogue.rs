@@ -557,6 +557,18 @@ fn output_entries() -> Vec<Entry> {
             expect: vec!["wide.csv", "line 1 is longer than 1048576 bytes"],
         },
         entry(
+            "run: a rate of 1e300 (results would not be finite)",
+            &[(
+                "huge.yaml",
+                "name: huge\nhorizon: 2027-12\ndraws: 20\ntariffs:\n  changes:\n    - {importer: USA, rate: 1e300, from: 2026-06}\n",
+            )],
+            &["run", "{dir}/huge.yaml", "--out", "{dir}/out"],
+            &[
+                "scenario `huge`: the tariff revenue of WORLD in 2026-06 is inf",
+                "nothing was written",
+            ],
+        ),
+        entry(
             "forecast: 100 million paths (memory budget)",
             &[],
             &["forecast", "--until", "2030-12", "--paths", "100000000"],

@@ -1,9 +1,12 @@
 //! The engine: scenarios applied to the baseline, in parallel, with Monte Carlo
 //! uncertainty. `layout` maps importers onto disjoint units that add up,
-//! `drivers` computes one draw (docs/model.md §3), `run` draws and aggregates;
-//! `trade` is the static trade-model core (§3.14), not yet used by the drivers.
+//! `drivers` computes one draw (docs/model.md §3), `substitution` the trade
+//! model's step in it (§3.9), `run` draws and aggregates, and `finite` refuses a
+//! result with a value that is not finite; `trade` is the static trade-model
+//! core (§3.14) that the engine's step is checked against.
 
 mod drivers;
+mod finite;
 mod layout;
 mod prepare;
 mod quantiles;

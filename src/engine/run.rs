@@ -209,7 +209,9 @@ pub fn draws_for(scenario: &Scenario, overridden: Option<usize>) -> usize {
 /// many draws have finished (for a progress bar).
 ///
 /// # Errors
-/// [`ForecastError`] if the baseline cannot be sampled to the horizon.
+/// [`ForecastError`] if the baseline cannot be sampled to the horizon, and
+/// [`ForecastError::Request`] when a result would not be finite (nothing is
+/// returned to write).
 pub fn run(
     panel: &FittedPanel,
     scenarios: &[Scenario],
@@ -248,13 +250,17 @@ pub fn run(
             )
         })
         .collect();
-    Ok(RunResult {
+    let result = RunResult {
         outputs: layout.outputs.clone(),
         first_month: first,
         seed: options.seed,
         baseline_paths: base.count,
         scenarios: results,
-    })
+    };
+    match super::finite::first_non_finite(&result) {
+        Some(problem) => Err(ForecastError::Request(problem)),
+        None => Ok(result),
+    }
 }
 
 /// Sums of one chunk of draws: six of §3.10's money and volumes, then the

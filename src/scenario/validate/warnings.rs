@@ -13,12 +13,14 @@ pub(super) fn suspicious(p: &Param, key: &ParamKey) -> Option<String> {
     let v = p.upper();
     match key.suspicious? {
         Suspicious::RateAbove(limit) if v > limit => Some(format!(
-            "a rate of {v} is {} %, above {} %; rates are fractions (0.25 = 25 %)",
+            "a rate of {} is {} %, above {} %; rates are fractions (0.25 = 25 %)",
+            number(v),
             percent(v),
             percent(limit)
         )),
         Suspicious::GrowthAbove(limit) if v > limit => Some(format!(
-            "growth of {v} a year is {} %/yr, above {} %/yr; growth rates are fractions a year (0.05 = 5 %/yr)",
+            "growth of {} a year is {} %/yr, above {} %/yr; growth rates are fractions a year (0.05 = 5 %/yr)",
+            number(v),
             percent(v),
             percent(limit)
         )),
@@ -26,7 +28,19 @@ pub(super) fn suspicious(p: &Param, key: &ParamKey) -> Option<String> {
     }
 }
 
+/// A value as written in a file: 1e300 as `1e300`, not 301 digits.
+fn number(v: f64) -> String {
+    if v.abs() >= 1e6 {
+        format!("{v:e}")
+    } else {
+        v.to_string()
+    }
+}
+
 fn percent(v: f64) -> String {
+    if v.abs() >= 1e6 {
+        return format!("{:e}", v * 100.0);
+    }
     let p = (v * 1000.0).round() / 10.0;
     if p.abs() >= 1000.0 {
         // Thousands separated, as the reports print them.
