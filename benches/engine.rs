@@ -4,6 +4,8 @@
 //! cells, the least any engine must do.
 //!
 //! `cargo bench --bench engine`; cells = variants × draws × series × months.
+//! The sweep varies the elasticity and current-policy's Section 301 duty
+//! (its fourth layer).
 
 use std::hint::black_box;
 use std::path::PathBuf;
@@ -19,7 +21,7 @@ name: sweep
 extends: current-policy
 sweep:
   assumptions.elasticity: [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0]
-  tariffs.changes[0].rate: [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.5, 2.0]
+  tariffs.layers[3].steps[0].rate: [0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.5, 2.0]
 ";
 
 fn bench(c: &mut Criterion) {
