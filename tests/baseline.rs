@@ -10,6 +10,7 @@ use magcast::engine::{self, MEAN_PATHS, RunOptions};
 use magcast::forecast::{
     BaselineKind, FitConfig, FittedPanel, PathSampler, fit_panel, forecast_panel,
 };
+use magcast::model::structural::NoiseScale;
 use magcast::scenario::{self, ValidationContext};
 
 fn month(y: i32, m: u32) -> Month {
@@ -183,6 +184,14 @@ fn the_fit_table_shows_the_dynamic_baseline_it_draws_from() {
     assert!(text.contains("Baseline: dynamic"), "{text}");
     assert!(text.contains("WORLD: structural model"), "{text}");
     assert!(text.contains("shock from 2025-04"), "{text}");
+    // The table names the noise variant the model has (the sds mean different
+    // things under relative and constant noise).
+    let world = &panel(BaselineKind::Dynamic).dynamic.as_ref().unwrap().world;
+    let label = match world.config().get().noise {
+        NoiseScale::Proportional => "(relative to the level, monthly)",
+        NoiseScale::Constant => "(constant, monthly, in units of",
+    };
+    assert!(text.contains(label), "{label}: {text}");
     for unit in ["DEU", "EU27-other", "ROW"] {
         assert!(text.lines().any(|l| l.starts_with(unit)), "{unit}: {text}");
     }

@@ -3,6 +3,7 @@
 
 use super::table::{Align, Table};
 use crate::forecast::DynamicBaseline;
+use crate::model::structural::NoiseScale;
 
 const MONTHS: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
@@ -12,10 +13,21 @@ const MONTHS: [&str; 12] = [
 /// month of the data.
 pub fn dynamic_table(d: &DynamicBaseline) -> String {
     let h = d.world.hyperparameters();
+    // The sds are shares of the level under relative noise, and in units of
+    // the data's mean monthly rate (the model's scale) under constant noise.
+    let noise = match d.world.config().get().noise {
+        NoiseScale::Proportional => "relative to the level, monthly".to_string(),
+        NoiseScale::Constant => format!(
+            "constant, monthly, in units of {:.0} t, the mean monthly rate",
+            d.world.scale()
+        ),
+    };
+    let trend = if h.phi >= 1.0 { "undamped" } else { "damped" };
     let mut out = format!(
         "Baseline: dynamic (docs/model.md §2.12), data to {}\n\n\
          WORLD: structural model, {} observations; log-likelihood {:.2}\n\
-         damping phi {:.3}; sd of level {:.4}, trend {:.6}, irregular {:.4} (relative, monthly)\n",
+         trend {trend}, damping phi {:.3}; sd of level {:.4}, trend {:.6}, irregular {:.4} \
+         ({noise})\n",
         d.last_observed,
         d.world_observations,
         d.world.loglik(),
