@@ -95,6 +95,7 @@ impl FittedPanel {
         if self.series.is_empty() && self.dynamic.is_none() {
             problems.push("series: no fitted series".into());
         }
+        let has_world = self.world().is_some();
         let mut seen: Vec<Importer> = Vec::new();
         for (i, s) in self.series.iter().enumerate() {
             if seen.contains(&s.importer) {
@@ -104,7 +105,6 @@ impl FittedPanel {
                 ));
             }
             seen.push(s.importer);
-            let has_world = self.world().is_some();
             problems.extend(
                 series_problems(s, has_world)
                     .into_iter()
