@@ -350,8 +350,8 @@ fn run_writes_projections_and_provenance_identically_for_any_thread_count() {
         lines.next(),
         Some("scenario,importer,period,mean,p05,p50,p95,baseline,value_usd,tariff_revenue_usd")
     );
-    // 7 scenarios × 14 series × 60 months.
-    assert_eq!(csv.lines().count(), 1 + 7 * 14 * 60);
+    // 8 scenarios × 14 series × 60 months.
+    assert_eq!(csv.lines().count(), 1 + 8 * 14 * 60);
     let mut world = std::collections::HashMap::new();
     let mut parts = std::collections::HashMap::new();
     let in_eu27 = |code: &str| matches!(code.parse::<Importer>(), Ok(Importer::Country(c)) if Group::Eu27.contains(c));
@@ -380,7 +380,7 @@ fn run_writes_projections_and_provenance_identically_for_any_thread_count() {
     let json: serde_json::Value =
         serde_json::from_slice(&read(one.path(), "scenarios.json")).unwrap();
     assert_eq!(json["seed"], 42);
-    assert_eq!(json["scenarios"].as_array().unwrap().len(), 7);
+    assert_eq!(json["scenarios"].as_array().unwrap().len(), 8);
     assert_eq!(json["data"]["last_observed"], "2025-12");
     // The layers and the total per step of current-policy's US duty.
     let current = json["scenarios"]
@@ -439,7 +439,7 @@ fn bad_scenarios_exit_2_and_write_nothing() {
     let o = magcast(&["validate", "scenarios"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(
-        stdout(&o).starts_with("ok: 7 scenario(s)"),
+        stdout(&o).starts_with("ok: 8 scenario(s)"),
         "{}",
         stdout(&o)
     );

@@ -47,7 +47,7 @@ fn summary_totals_are_the_sums_of_the_projections() {
     let dir = run_once();
     let rows = report::read_summary(&dir.join("summary.csv")).unwrap();
     let yearly = yearly_from_projections(dir);
-    assert_eq!(rows.len(), 7 * 14 * 5);
+    assert_eq!(rows.len(), 8 * 14 * 5);
     for r in &rows {
         let sum = yearly[&(r.scenario.clone(), r.importer.clone(), r.year)];
         // projections.csv rounds each month to 3 decimals.
@@ -85,7 +85,7 @@ fn compare_deltas_are_differences_of_the_projections() {
         years: Some((2027, 2028)),
     };
     let c = report::compare(&rows, &options).unwrap();
-    assert_eq!(c.rows.len(), 7 * 2 * 2);
+    assert_eq!(c.rows.len(), 8 * 2 * 2);
     assert!(
         c.rows
             .iter()
@@ -93,7 +93,7 @@ fn compare_deltas_are_differences_of_the_projections() {
             .all(|r| r.delta_tonnes.abs() < 1e-9)
     );
     // Rankings: fewest imports first, most revenue first, every scenario once.
-    assert_eq!(c.by_imports.len(), 7);
+    assert_eq!(c.by_imports.len(), 8);
     assert!(
         c.by_imports
             .windows(2)
@@ -170,13 +170,13 @@ fn compare_command_formats_and_errors() {
             "scenario,importer,year,mean,baseline,delta_tonnes,delta_pct,value_usd,tariff_revenue_usd,\
              trade_creation_t,trade_diversion_t,price_effect_usd,tariff_revenue_change_usd,\
              consumer_surplus_change_usd,welfare_change_usd,non_china_used_t,non_china_installed_t,\
-             pass_through"
+             pass_through,reexport_t"
         )
     );
-    assert_eq!(text.lines().count(), 1 + 7);
+    assert_eq!(text.lines().count(), 1 + 8);
     let o = run(&["--format", "json"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(v["by_imports"].as_array().unwrap().len(), 7);
+    assert_eq!(v["by_imports"].as_array().unwrap().len(), 8);
     let o = run(&["--format", "iamc", "--importers", "USA"]);
     assert!(
         String::from_utf8(o.stdout)

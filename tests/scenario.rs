@@ -257,6 +257,7 @@ fn bundled_scenarios_are_valid_and_documented() {
         "baseline",
         "current-policy",
         "us-tariff-escalation",
+        "us-tariff-rerouting",
         "onshoring-accelerated",
         "production-credit-instead-of-tariff",
         "export-controls-return",
@@ -305,4 +306,45 @@ fn bundled_scenarios_are_valid_and_documented() {
         "current-policy's US duty"
     );
     assert!(!current.capacity.is_empty());
+}
+
+/// Every bad re-export route of one file in one report, each at its key: a
+/// route to WORLD, through a group, through a member of the importer reached,
+/// shares that can leave nothing direct, an empty `via`, an importer given
+/// twice, a share above 1 and an unknown code.
+#[test]
+fn bad_reexport_routes_are_all_located_at_once() {
+    let yaml = "\
+reexport_routes:
+  - {to: WORLD, via: {VNM: 0.1}}
+  - {to: EU27, via: {DEU: 0.1, EU27: 0.1}}
+  - {to: USA, via: {VNM: {uniform: {low: 0.2, high: 0.7}}, MEX: 0.4}}
+  - {to: JPN, via: {}}
+  - {to: USA, via: {THA: 0.1}}
+  - {to: KOR, via: {VNM: 1.5, XXX: 0.1}}
+";
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "r.yaml", yaml);
+    let ScenarioError(problems) = load(&[path]).expect_err("should be refused");
+    let got: Vec<String> = problems
+        .iter()
+        .map(|p| format!("{}:{} {} {}", p.line, p.column, p.key, p.message))
+        .collect();
+    let want = [
+        "2:10 reexport_routes[0].to WORLD has no route to itself",
+        "3:38 reexport_routes[1].via.EU27 EU27 is not a country",
+        "3:27 reexport_routes[1].via.DEU DEU is inside EU27",
+        "4:20 reexport_routes[2].via the shares can add up to 1.1",
+        "5:20 reexport_routes[3].via name at least one country",
+        "6:10 reexport_routes[4].to USA already has its routes in entry 2",
+        "7:26 reexport_routes[5].via.VNM the value 1.5 is not between 0 and 1",
+        "7:36 reexport_routes[5].via.XXX `XXX` is not an importer code",
+    ];
+    assert_eq!(got.len(), want.len(), "{got:#?}");
+    for w in want {
+        assert!(
+            got.iter().any(|g| g.starts_with(w)),
+            "{w:?} not in {got:#?}"
+        );
+    }
 }

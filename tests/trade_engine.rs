@@ -40,13 +40,25 @@ fn old_columns(csv: &str) -> Vec<String> {
         .collect()
 }
 
+/// The bundled scenario added after the golden files were made: it is the
+/// only one they lack (re-export routes, docs/model.md §3.8.1), and
+/// `tests/reexport_routes.rs` checks it against its parent instead.
+const NEWER: &str = "us-tariff-rerouting";
+
+/// The bundled scenarios the golden files cover.
+fn bundled_before(panel: &FittedPanel) -> Vec<Scenario> {
+    let all = scenario::load_bundled(context(panel)).unwrap();
+    assert!(all.iter().any(|s| s.name == NEWER));
+    all.into_iter().filter(|s| s.name != NEWER).collect()
+}
+
 /// Every bundled scenario with σ forced to 0 and η to ∞ writes, in the columns
 /// that existed before, the bytes the engine wrote before the trade model
 /// (`summary-before.csv`, made at commit f531c04: see the fixture's README).
 #[test]
 fn sigma_zero_and_infinite_eta_reproduce_the_engine_before() {
     let panel = panel();
-    let mut scenarios = scenario::load_bundled(context(&panel)).unwrap();
+    let mut scenarios = bundled_before(&panel);
     assert!(
         scenarios
             .iter()
@@ -190,7 +202,7 @@ fn higher_tariffs_never_raise_imports_and_cost_welfare() {
 #[test]
 fn trade_outputs_reach_compare_and_the_report() {
     let panel = panel();
-    let scenarios = scenario::load_bundled(context(&panel)).unwrap();
+    let scenarios = bundled_before(&panel);
     let result = run(&panel, &scenarios, 50);
     let rows = summary_rows(&result);
     let c = compare(&rows, &CompareOptions::default()).unwrap();

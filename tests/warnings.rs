@@ -44,7 +44,7 @@ fn warns(text: &str, key: &str, says: &str) {
 #[test]
 fn the_bundled_scenarios_raise_no_warning() {
     let loaded = scenario::load_bundled_resolved(ctx()).unwrap();
-    assert_eq!(loaded.scenarios.len(), 7);
+    assert_eq!(loaded.scenarios.len(), 8);
     assert!(loaded.warnings.is_empty(), "{:#?}", loaded.warnings);
 }
 

@@ -9,6 +9,7 @@
 //! non-China supply (§3.9, `substitution`); value V = M·p·w; revenue R = V·τ.
 
 use super::prepare::{ADJUSTMENT, ELASTICITY, PASS_THROUGH, PRICE, PRICE_CHANGE, Prepared};
+use super::routes::reroute;
 use super::substitution::{TradeCells, incidence, money_effects, trade_step};
 use crate::scenario::RampCurve;
 
@@ -311,6 +312,15 @@ pub(crate) fn simulate(prep: &Prepared, base: &[f64], p: &[f64], out: &mut DrawR
         *m = (d * f - s).max(0.0);
     }
     trade_step(prep, p, out);
+    if !prep.trade.routes.is_empty() {
+        reroute(
+            &prep.trade.routes,
+            p[prep.trade.route_sigma],
+            p,
+            months,
+            out,
+        );
+    }
     for d in &prep.diversion {
         for t in 0..months {
             let lost: f64 = d

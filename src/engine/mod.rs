@@ -10,6 +10,7 @@ mod finite;
 mod layout;
 mod prepare;
 mod quantiles;
+mod routes;
 mod run;
 mod substitution;
 mod tariff;

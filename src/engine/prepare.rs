@@ -5,6 +5,7 @@
 use rand::Rng;
 
 use super::layout::Layout;
+use super::routes::RoutePrep;
 use super::tariff::UnitTariff;
 use crate::data::Month;
 use crate::scenario::{Growth, Param, RampCurve, Scenario, Targets};
@@ -46,9 +47,13 @@ pub(crate) struct TradePrep {
     pub(crate) eta: Option<usize>,
     /// Existing non-China supply, t/yr, by the units of its importer.
     pub(crate) non_china: Vec<Share>,
-    /// Units with a tariff or non-China supply (plants or N0), in order: the
-    /// trade model's outputs are 0 elsewhere.
+    /// Units with a tariff, non-China supply (plants or N0) or a re-export
+    /// route, in order: the trade model's outputs are 0 elsewhere.
     pub(crate) units: Vec<usize>,
+    /// The elasticity between re-export routes (σ's slot when not given).
+    pub(crate) route_sigma: usize,
+    /// Each importer's re-export routes (§3.8.1).
+    pub(crate) routes: Vec<RoutePrep>,
 }
 
 /// Units and the index of the parameter that applies to them.
@@ -275,7 +280,19 @@ impl Prepared {
                 })
                 .collect(),
             units: Vec::new(),
+            route_sigma: 0,
+            routes: Vec::new(),
         };
+        // Added last, so that routes leave the draws of every other parameter as they were.
+        trade.route_sigma = match &a.reexport_elasticity {
+            Some(e) => add(e),
+            None => trade.sigma,
+        };
+        trade.routes = scenario
+            .reexport_routes
+            .iter()
+            .map(|r| RoutePrep::new(r, layout, &mut add))
+            .collect();
         let n_units = layout.units.len();
         // The baseline's own annual growth per unit over its first projected year.
         let base_growth = (0..n_units)
@@ -315,6 +332,7 @@ impl Prepared {
                     p.serves.iter().flat_map(|s| s.units.iter().copied())
                 }))
                 .chain(trade.non_china.iter().flat_map(|s| s.units.iter().copied()))
+                .chain(trade.routes.iter().flat_map(RoutePrep::touched))
                 .collect();
         trade.units.sort_unstable();
         trade.units.dedup();

@@ -12,7 +12,7 @@ use super::drivers::{DrawResult, spread};
 use super::prepare::Prepared;
 
 /// The trade model's sums per unit and month, in [`YearlyTrade`]'s order.
-pub(crate) const TRADE_SUMS: usize = 9;
+pub(crate) const TRADE_SUMS: usize = 10;
 
 /// The trade model's yearly means per output series (`[output * years + y]`).
 #[derive(Debug, Clone, Default, Serialize)]
@@ -39,6 +39,10 @@ pub struct YearlyTrade {
     /// What the full tariff change would add, Σ M·p·((1 + τ)/(1 + τ̄) − 1), US$:
     /// the pass-through is the ratio of the two.
     pub tariff_price_change_usd: Vec<f64>,
+    /// China-origin volume moved along re-export routes (§3.8.1), tonnes:
+    /// positive where it arrives (the country passed through), negative
+    /// where it left the direct route.
+    pub reexport_t: Vec<f64>,
 }
 
 impl YearlyTrade {
@@ -54,7 +58,7 @@ impl YearlyTrade {
 impl YearlyTrade {
     /// From yearly means in [`TRADE_SUMS`] order.
     pub(crate) fn from_sums(s: [Vec<f64>; TRADE_SUMS]) -> YearlyTrade {
-        let [c, d, u, i, p, cs, dr, dp, tp] = s;
+        let [c, d, u, i, p, cs, dr, dp, tp, rx] = s;
         YearlyTrade {
             creation_t: c,
             diversion_t: d,
@@ -65,6 +69,7 @@ impl YearlyTrade {
             tariff_revenue_change_usd: dr,
             delivered_price_change_usd: dp,
             tariff_price_change_usd: tp,
+            reexport_t: rx,
         }
     }
 }
@@ -83,6 +88,7 @@ pub(crate) fn add_trade(sums: &mut [Vec<f64>], t: &TradeCells, prep: &Prepared) 
         &t.revenue_change,
         &t.delivered,
         &t.tariffed,
+        &t.reexport,
     ];
     let months = prep.months;
     for (sum, cell) in sums.iter_mut().zip(cells) {
@@ -209,6 +215,8 @@ pub(crate) struct TradeCells {
     pub(crate) delivered: Vec<f64>,
     /// China's imports × p × ((1 + τ)/(1 + τ̄) − 1), US$.
     pub(crate) tariffed: Vec<f64>,
+    /// Volume moved along re-export routes, t (§3.8.1).
+    pub(crate) reexport: Vec<f64>,
 }
 
 impl TradeCells {
@@ -229,6 +237,7 @@ impl TradeCells {
             &mut self.revenue_change,
             &mut self.delivered,
             &mut self.tariffed,
+            &mut self.reexport,
         ] {
             v.clear();
             v.resize(cells, 0.0);
@@ -304,6 +313,7 @@ pub(super) fn money_effects(prep: &Prepared, rho: f64, out: &mut DrawResult) {
             let k = u * months + t;
             let (e, price, m) = (out.control[k], out.price[t], out.imports[k]);
             tc.creation[k] *= e;
+            tc.reexport[k] *= e;
             tc.price_effect[k] = m * price * (tc.world[k] - 1.0);
             tc.surplus[k] *= e * price * base_price;
             tc.revenue_change[k] = out.revenue[k] - tc.revenue_change[k] * e * price * tau_ref;

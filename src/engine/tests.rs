@@ -7,6 +7,7 @@ use super::prepare::Prepared;
 use crate::data::{Importer, Month};
 use crate::scenario::{self, Scenario, ValidationContext};
 
+mod routes;
 mod tariffs;
 mod trade;
 

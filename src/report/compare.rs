@@ -60,6 +60,9 @@ pub struct CompareRow {
     pub non_china_installed_t: f64,
     /// Pass-through of the tariff change into China's delivered price.
     pub pass_through: Option<f64>,
+    /// China-origin volume moved along re-export routes, tonnes (+ arriving
+    /// in the country passed through, − leaving the direct route).
+    pub reexport_t: f64,
 }
 
 /// A scenario's totals over the compared years.
@@ -154,6 +157,7 @@ pub fn compare(rows: &[SummaryRow], options: &CompareOptions) -> Result<Comparis
                 non_china_used_t: r.non_china_used_t,
                 non_china_installed_t: r.non_china_installed_t,
                 pass_through: r.pass_through,
+                reexport_t: r.reexport_t,
             }
         })
         .collect();
@@ -221,6 +225,7 @@ pub fn compare_table(c: &Comparison) -> String {
         ("value US$ M", Align::Right),
         ("tariff rev. US$ M", Align::Right),
         ("diverted t", Align::Right),
+        ("rerouted t", Align::Right),
         ("welfare US$ M", Align::Right),
         ("non-China used/inst. t", Align::Right),
     ]);
@@ -236,6 +241,7 @@ pub fn compare_table(c: &Comparison) -> String {
             thousands(r.value_usd / 1e6, 1),
             thousands(r.tariff_revenue_usd / 1e6, 1),
             thousands(r.trade_diversion_t, 0),
+            thousands(r.reexport_t, 0),
             thousands(r.welfare_change_usd / 1e6, 1),
             format!(
                 "{}/{}",

@@ -112,5 +112,46 @@ pub(super) fn trade_tables(h: &mut String, run: &RunResult) {
             .collect();
         table(h, &cols, 1, &rows, reference(run).map(|r| r.name.as_str()));
     }
+    reexport_table(h, run, &years);
     h.push_str("</section>\n");
+}
+
+/// Re-export routes move volume between importers, so their WORLD total is
+/// about 0: this table shows them by importer, for the scenarios and series
+/// where anything moved.
+fn reexport_table(h: &mut String, run: &RunResult, years: &[i32]) {
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for s in &run.scenarios {
+        let n = s.years.len();
+        for (o, importer) in run.outputs.iter().enumerate() {
+            let cells = &s.yearly.trade.reexport_t[o * n..(o + 1) * n];
+            if *importer == Importer::World || cells.iter().all(|v| v.abs() < 0.5) {
+                continue;
+            }
+            let mut row = vec![
+                format!("<code>{}</code>", escape_html(&s.name)),
+                escape_html(importer.code()),
+            ];
+            row.extend(years.iter().map(|y| {
+                s.years
+                    .iter()
+                    .position(|sy| sy == y)
+                    .map_or_else(String::new, |k| thousands(cells[k], 0))
+            }));
+            rows.push(row);
+        }
+    }
+    if rows.is_empty() {
+        return;
+    }
+    h.push_str(
+        "<h3 id=\"trade-reexport\">Re-export routes, tonnes</h3>\n<p class=\"note\">China-origin \
+         magnets moved between an importer's direct route and the countries they pass through, by \
+         the routes' relative delivered prices (docs/model.md §3.8.1): positive where they arrive \
+         (China's customs count them as exports there), negative where they left.</p>\n",
+    );
+    let heads: Vec<String> = years.iter().map(ToString::to_string).collect();
+    let mut cols: Vec<&str> = vec!["scenario", "importer"];
+    cols.extend(heads.iter().map(String::as_str));
+    table(h, &cols, 2, &rows, None);
 }

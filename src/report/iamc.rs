@@ -30,11 +30,11 @@ pub fn model_name() -> String {
 /// The yearly results of a run as IAMC series: volume (mean, p05, p95, baseline),
 /// value, tariff revenue, downstream cost and credit cost, and the trade
 /// model's creation, diversion, price effect, consumer surplus, revenue change
-/// and non-China supply (docs/model.md §3.9).
+/// non-China supply and re-export routes (docs/model.md §3.8.1, §3.9).
 pub fn summary_series(rows: &[SummaryRow]) -> IamcSeries {
     let mut out = IamcSeries::new();
     for r in rows {
-        let vars: [(&str, &str, f64); 13] = [
+        let vars: [(&str, &str, f64); 14] = [
             ("", "t", r.mean),
             ("|p05", "t", r.p05),
             ("|p95", "t", r.p95),
@@ -60,6 +60,7 @@ pub fn summary_series(rows: &[SummaryRow]) -> IamcSeries {
                 "US$",
                 r.tariff_revenue_change_usd,
             ),
+            ("|Re-export Routes", "t", r.reexport_t),
         ];
         let non_china = [
             ("Non-China Magnet Supply|Used", r.non_china_used_t),

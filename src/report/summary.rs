@@ -70,6 +70,10 @@ pub struct SummaryRow {
     /// delivered price (empty without a tariff change).
     #[serde(default)]
     pub pass_through: Option<f64>,
+    /// China-origin volume moved along re-export routes, tonnes: positive in
+    /// the country passed through, negative where it left the direct route.
+    #[serde(default)]
+    pub reexport_t: f64,
 }
 
 /// The yearly rows of a run, in scenario, series, year order.
@@ -113,6 +117,7 @@ pub fn summary_rows(run: &RunResult) -> Vec<SummaryRow> {
                     non_china_used_t: t.non_china_used_t[c],
                     non_china_installed_t: t.non_china_installed_t[c],
                     pass_through: t.pass_through(c),
+                    reexport_t: t.reexport_t[c],
                 });
             }
         }
@@ -160,6 +165,7 @@ fn implausible(r: &SummaryRow) -> Option<String> {
         ("price_effect_usd", r.price_effect_usd),
         ("consumer_surplus_change_usd", r.consumer_surplus_change_usd),
         ("tariff_revenue_change_usd", r.tariff_revenue_change_usd),
+        ("reexport_t", r.reexport_t),
     ];
     if let Some((k, v)) = signed.iter().find(|(_, v)| !v.is_finite()) {
         return Some(format!("column `{k}` is {v}, not a finite number"));

@@ -62,6 +62,8 @@ pub struct Assumptions {
     pub export_supply_elasticity: Option<Param>,
     /// Existing non-China supply by importer, t/yr.
     pub non_china_supply: Vec<(Importer, Param)>,
+    /// The elasticity between routes, or none for σ's.
+    pub reexport_elasticity: Option<Param>,
 }
 
 /// A tariff step.
@@ -171,6 +173,16 @@ pub struct Diversion {
     pub to: Vec<(Importer, Param)>,
 }
 
+/// The routes China-origin magnets take to one importer besides the direct one.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReexportRoute {
+    /// Where the magnets end up.
+    pub to: Importer,
+    /// Countries passed through and their base shares of `to`'s China-origin
+    /// magnets (central values, and upper bounds, summing to less than 1).
+    pub via: Vec<(Importer, Param)>,
+}
+
 /// A production credit.
 #[derive(Debug, Clone, Serialize)]
 pub struct Credit {
@@ -215,6 +227,8 @@ pub struct Scenario {
     pub export_controls: Vec<ExportControl>,
     /// Diversions.
     pub diversion: Vec<Diversion>,
+    /// Re-export routes, one entry per importer reached.
+    pub reexport_routes: Vec<ReexportRoute>,
     /// Production credits.
     pub credits: Vec<Credit>,
     /// Sweep key → value, for variants.
@@ -238,6 +252,7 @@ impl Scenario {
         .into_iter()
         .chain(&a.export_supply_elasticity)
         .chain(a.non_china_supply.iter().map(|(_, p)| p))
+        .chain(&a.reexport_elasticity)
         .chain(self.tariff_reference.iter().map(|(_, p)| p))
         .chain(self.tariff_changes.iter().map(|c| &c.rate))
         .chain(
@@ -267,6 +282,11 @@ impl Scenario {
             self.diversion
                 .iter()
                 .flat_map(|d| d.to.iter().map(|(_, s)| s)),
+        )
+        .chain(
+            self.reexport_routes
+                .iter()
+                .flat_map(|r| r.via.iter().map(|(_, s)| s)),
         )
         .chain(
             self.credits

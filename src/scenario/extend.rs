@@ -14,6 +14,7 @@ pub const LIST_KEYS: &[&[&str]] = &[
     &["demand"],
     &["export_controls"],
     &["diversion"],
+    &["reexport_routes"],
     &["production_credits"],
     &["tariffs", "changes"],
     &["tariffs", "layers"],

@@ -120,6 +120,15 @@ pub const NON_CHINA_SUPPLY: ParamKey = per_importer(with_default(
     key("AssumptionsSpec", "non_china_supply", Range::NON_NEGATIVE),
     0.0,
 ));
+/// The elasticity between the routes to an importer (no numeric default: left
+/// out, it is the substitution elasticity).
+pub const REEXPORT_ELASTICITY: ParamKey = key(
+    "AssumptionsSpec",
+    "reexport_elasticity",
+    Range::NON_NEGATIVE,
+);
+/// A route's share of its importer's China-origin magnets, by country passed through.
+pub const REEXPORT_VIA: ParamKey = per_importer(key("ReexportRouteSpec", "via", Range::UNIT));
 /// Export price at the start of the projection.
 pub const PRICE_USD_PER_T: ParamKey = with_default(
     key("PriceSpec", "usd_per_t", PRICE),
@@ -197,6 +206,8 @@ pub const PARAMS: &[ParamKey] = &[
     SUBSTITUTION_ELASTICITY,
     EXPORT_SUPPLY_ELASTICITY,
     NON_CHINA_SUPPLY,
+    REEXPORT_ELASTICITY,
+    REEXPORT_VIA,
     PRICE_USD_PER_T,
     PRICE_ANNUAL_CHANGE,
     TARIFF_REFERENCE,

@@ -23,8 +23,8 @@ mod validate;
 use std::path::{Path, PathBuf};
 
 pub use checked::{
-    Assumptions, Credit, DemandDriver, Diversion, ExportControl, Growth, Plant, Scenario, Targets,
-    TariffChange, TariffLayer, TariffStep, defaults,
+    Assumptions, Credit, DemandDriver, Diversion, ExportControl, Growth, Plant, ReexportRoute,
+    Scenario, Targets, TariffChange, TariffLayer, TariffStep, defaults,
 };
 pub use param::{Param, Range};
 pub use resolve::{
@@ -34,8 +34,8 @@ pub use resolve::{
 pub use schedule::{ScheduleRow, TariffSchedule};
 pub use spec::{
     AssumptionsSpec, CreditSpec, DemandSpec, Distribution, DiversionSpec, ExportControlSpec,
-    ParamSpec, PlantSpec, PriceSpec, RampCurve, ScenarioSpec, TargetsSpec, TariffChangeSpec,
-    TariffLayerSpec, TariffStepSpec, TariffsSpec,
+    ParamSpec, PlantSpec, PriceSpec, RampCurve, ReexportRouteSpec, ScenarioSpec, TargetsSpec,
+    TariffChangeSpec, TariffLayerSpec, TariffStepSpec, TariffsSpec,
 };
 pub use sweep::parse_key;
 pub use validate::{Checked, MAX_DRAWS, ValidationContext, check};
@@ -79,6 +79,10 @@ pub const BUNDLED_SCENARIO_FILES: &[(&str, &str)] = &[
     (
         "us-tariff-escalation.yaml",
         include_str!("../../scenarios/us-tariff-escalation.yaml"),
+    ),
+    (
+        "us-tariff-rerouting.yaml",
+        include_str!("../../scenarios/us-tariff-rerouting.yaml"),
     ),
 ];
 

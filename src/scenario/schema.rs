@@ -46,6 +46,7 @@ const STRING_FIELDS: &[(&str, &str, StringKind)] = &[
     ("ExportControlSpec", "from", StringKind::Month),
     ("ExportControlSpec", "to", StringKind::Month),
     ("DiversionSpec", "from", StringKind::Importer),
+    ("ReexportRouteSpec", "to", StringKind::Importer),
     ("CreditSpec", "country", StringKind::Country),
     ("CreditSpec", "from", StringKind::Month),
     ("CreditSpec", "to", StringKind::Month),

@@ -129,6 +129,12 @@ pub struct ScenarioSpec {
     /// Diversions appended to the inherited `diversion`.
     #[serde(rename = "diversion+")]
     pub diversion_extend: Option<Vec<DiversionSpec>>,
+    /// Re-export routes: China-origin magnets reaching an importer through
+    /// another country, moved between the routes by relative prices.
+    pub reexport_routes: Option<Vec<ReexportRouteSpec>>,
+    /// Routes appended to the inherited `reexport_routes`.
+    #[serde(rename = "reexport_routes+")]
+    pub reexport_routes_extend: Option<Vec<ReexportRouteSpec>>,
     /// Production credits for magnet plants.
     pub production_credits: Option<Vec<CreditSpec>>,
     /// Credits appended to the inherited `production_credits`.
@@ -165,6 +171,9 @@ pub struct AssumptionsSpec {
     /// Importer → existing non-China magnet supply serving it, t/yr (default
     /// none): the base that competes with China beside the scenario's plants.
     pub non_china_supply: Option<BTreeMap<String, ParamSpec>>,
+    /// Elasticity ≥ 0 between the routes China's magnets take to an importer
+    /// (`reexport_routes`; default: the substitution elasticity σ).
+    pub reexport_elasticity: Option<ParamSpec>,
 }
 
 /// The export price path p(t) = usd_per_t · (1 + annual_change)^years.
@@ -349,6 +358,17 @@ pub struct DiversionSpec {
     pub from: String,
     /// Importer → share of the removed volume it receives (shares sum to ≤ 1).
     pub to: BTreeMap<String, ParamSpec>,
+}
+
+/// The routes China-origin magnets take to one importer besides the direct one.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReexportRouteSpec {
+    /// The importer the magnets end up in.
+    pub to: String,
+    /// Country they pass through → its share of `to`'s China-origin magnets at
+    /// the reference tariffs (the shares sum to less than 1: the rest is direct).
+    pub via: BTreeMap<String, ParamSpec>,
 }
 
 /// A production credit for magnet plants in one country.

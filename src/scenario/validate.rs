@@ -249,6 +249,8 @@ pub fn check(
     let export_controls =
         c.export_controls(&root, spec.export_controls.as_deref().unwrap_or_default());
     let diversion = c.diversion(&root, spec.diversion.as_deref().unwrap_or_default());
+    let reexport_routes =
+        c.reexport_routes(&root, spec.reexport_routes.as_deref().unwrap_or_default());
     let credits = c.credits(
         &root,
         spec.production_credits.as_deref().unwrap_or_default(),
@@ -272,6 +274,7 @@ pub fn check(
         demand,
         export_controls,
         diversion,
+        reexport_routes,
         credits,
         variant: resolved.variant.clone(),
         spec: spec.clone(),
@@ -333,6 +336,13 @@ impl Checker<'_> {
                 )
             }),
             non_china_supply: self.non_china_supply(&ak, &a),
+            reexport_elasticity: a.reexport_elasticity.as_ref().map(|e| {
+                self.required(
+                    &ak.key("reexport_elasticity"),
+                    e,
+                    &keys::REEXPORT_ELASTICITY,
+                )
+            }),
         }
     }
 

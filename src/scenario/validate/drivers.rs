@@ -2,11 +2,15 @@
 //! diversion and production credits.
 
 use super::Checker;
-use crate::scenario::checked::{Credit, DemandDriver, Diversion, ExportControl, Growth, Plant};
+use crate::data::Importer;
+use crate::scenario::checked::{
+    Credit, DemandDriver, Diversion, ExportControl, Growth, Plant, ReexportRoute,
+};
 use crate::scenario::keys;
 use crate::scenario::param::Param;
 use crate::scenario::spec::{
     CreditSpec, DemandSpec, DiversionSpec, ExportControlSpec, PlantSpec, RampCurve,
+    ReexportRouteSpec,
 };
 use crate::yaml::KeyPath;
 
@@ -164,6 +168,68 @@ impl Checker<'_> {
         out
     }
 
+    /// Checks `reexport_routes`: one entry per importer reached (not WORLD),
+    /// through countries outside it, whose base shares leave some of its
+    /// China-origin magnets to the direct route in every draw.
+    pub(super) fn reexport_routes(
+        &mut self,
+        root: &KeyPath,
+        specs: &[ReexportRouteSpec],
+    ) -> Vec<ReexportRoute> {
+        let mut out: Vec<ReexportRoute> = Vec::new();
+        for (n, r) in specs.iter().enumerate() {
+            let k = root.key("reexport_routes").index(n);
+            let to = self.importer(&k.key("to"), &r.to);
+            if to == Some(Importer::World) {
+                self.problem(
+                    &k.key("to"),
+                    "WORLD has no route to itself: name the importer the magnets reach",
+                );
+            }
+            if r.via.is_empty() {
+                self.problem(&k.key("via"), "name at least one country passed through");
+            }
+            let via = self.shares(&k.key("via"), &r.via, &keys::REEXPORT_VIA);
+            for (i, _) in &via {
+                let at = k.key("via").key(i.code());
+                if i.country().is_none() {
+                    self.problem(
+                        &at,
+                        format!("{i} is not a country: a route passes through one"),
+                    );
+                } else if let Some(dest) = to
+                    && (*i == dest || i.country().is_some_and(|c| group_of(dest, c)))
+                {
+                    self.problem(&at, format!("{i} is inside {dest}, the importer reached"));
+                }
+            }
+            let upper: f64 = via.iter().map(|(_, p)| p.upper()).sum();
+            if upper >= 1.0 - 1e-9 {
+                let shown = (upper * 1e6).round() / 1e6;
+                self.problem(
+                    &k.key("via"),
+                    format!(
+                        "the shares can add up to {shown}, leaving nothing to the direct route; \
+                         keep their sum (at the highest values drawn) below 1"
+                    ),
+                );
+            }
+            let Some(to) = to else { continue };
+            if let Some(first) = out.iter().position(|e| e.to == to) {
+                self.problem(
+                    &k.key("to"),
+                    format!(
+                        "{to} already has its routes in entry {first}: list every country \
+                         passed through in one entry, as the routes share one direct route"
+                    ),
+                );
+                continue;
+            }
+            out.push(ReexportRoute { to, via });
+        }
+        out
+    }
+
     /// Checks `production_credits`.
     pub(super) fn credits(&mut self, root: &KeyPath, specs: &[CreditSpec]) -> Vec<Credit> {
         let mut out = Vec::new();
@@ -192,4 +258,9 @@ impl Checker<'_> {
         }
         out
     }
+}
+
+/// Whether `country` belongs to the group `dest` is.
+fn group_of(dest: Importer, country: crate::data::Country) -> bool {
+    matches!(dest, Importer::Group(g) if g.contains(country))
 }
