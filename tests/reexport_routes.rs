@@ -3,31 +3,14 @@
 //! monotonicity over route elasticities and tariffs, and the outputs that
 //! carry the moved tonnes, on the fixed baseline of `tests/fixtures/trade2`.
 
-use magcast::engine::{self, RunOptions, RunResult};
+mod trade_support;
+
 use magcast::forecast::FittedPanel;
 use magcast::report::{
     CompareOptions, SummaryRow, compare, iamc_csv, report_html, summary_rows, summary_series,
 };
-use magcast::scenario::{self, Param, Scenario, ValidationContext};
-
-fn panel() -> FittedPanel {
-    let text = std::fs::read_to_string("tests/fixtures/trade2/models.json").unwrap();
-    serde_json::from_str(&text).unwrap()
-}
-
-fn context(panel: &FittedPanel) -> ValidationContext {
-    ValidationContext {
-        first_month: Some(panel.last_observed.plus(1)),
-    }
-}
-
-fn run(panel: &FittedPanel, scenarios: &[Scenario], draws: usize) -> RunResult {
-    let options = RunOptions {
-        seed: 7,
-        draws: Some(draws),
-    };
-    engine::run(panel, scenarios, options, &|_| {}).unwrap()
-}
+use magcast::scenario::{self, Param, Scenario};
+use trade_support::{context, panel, run};
 
 fn bundled(panel: &FittedPanel, name: &str) -> Scenario {
     scenario::load_bundled(context(panel))

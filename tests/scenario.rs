@@ -118,6 +118,17 @@ fn distributions_draw_what_they_say() {
     assert!(err.contains("low ≤ mode ≤ high"), "{err}");
 }
 
+/// The problems a file with `yaml` is refused for, as `line:col key message`.
+fn located_problems(yaml: &str) -> Vec<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "a.yaml", yaml);
+    let ScenarioError(problems) = load(&[path]).expect_err("should be refused");
+    problems
+        .iter()
+        .map(|p| format!("{}:{} {} {}", p.line, p.column, p.key, p.message))
+        .collect()
+}
+
 #[track_caller]
 fn refused(files: &[(&str, &str)], expected: &[&str]) {
     let dir = tempfile::tempdir().unwrap();
@@ -148,13 +159,7 @@ tariffs:
         - {rate: -0.1, from: 2026-09}
     - {authority: section-232, importer: GER, source: none, steps: []}
 ";
-    let dir = tempfile::tempdir().unwrap();
-    let path = write(dir.path(), "a.yaml", yaml);
-    let ScenarioError(problems) = load(&[path]).expect_err("should be refused");
-    let got: Vec<String> = problems
-        .iter()
-        .map(|p| format!("{}:{} {} {}", p.line, p.column, p.key, p.message))
-        .collect();
+    let got = located_problems(yaml);
     let want = [
         "3:53 tariffs.changes[0].to `to` (2026-06) is before `from` (2027-01)",
         "10:42 tariffs.layers[0].steps[1].to `to` (2025-10) is before `from` (2025-11)",
@@ -323,13 +328,7 @@ reexport_routes:
   - {to: USA, via: {THA: 0.1}}
   - {to: KOR, via: {VNM: 1.5, XXX: 0.1}}
 ";
-    let dir = tempfile::tempdir().unwrap();
-    let path = write(dir.path(), "r.yaml", yaml);
-    let ScenarioError(problems) = load(&[path]).expect_err("should be refused");
-    let got: Vec<String> = problems
-        .iter()
-        .map(|p| format!("{}:{} {} {}", p.line, p.column, p.key, p.message))
-        .collect();
+    let got = located_problems(yaml);
     let want = [
         "2:10 reexport_routes[0].to WORLD has no route to itself",
         "3:38 reexport_routes[1].via.EU27 EU27 is not a country",

@@ -2,34 +2,15 @@
 //! numbers of the engine before it, and properties of the diversion on a
 //! fixed baseline (`tests/fixtures/trade2/models.json`).
 
-use magcast::engine::{self, RunOptions, RunResult};
+mod trade_support;
+
 use magcast::forecast::FittedPanel;
 use magcast::report::{
     CompareOptions, SummaryRow, compare, iamc_csv, read_summary, report_html, summary_csv,
     summary_rows, summary_series,
 };
-use magcast::scenario::{self, Param, Scenario, ValidationContext};
-
-const FIXTURES: &str = "tests/fixtures/trade2";
-
-fn panel() -> FittedPanel {
-    let text = std::fs::read_to_string(format!("{FIXTURES}/models.json")).unwrap();
-    serde_json::from_str(&text).unwrap()
-}
-
-fn context(panel: &FittedPanel) -> ValidationContext {
-    ValidationContext {
-        first_month: Some(panel.last_observed.plus(1)),
-    }
-}
-
-fn run(panel: &FittedPanel, scenarios: &[Scenario], draws: usize) -> RunResult {
-    let options = RunOptions {
-        seed: 42,
-        draws: Some(draws),
-    };
-    engine::run(panel, scenarios, options, &|_| {}).unwrap()
-}
+use magcast::scenario::{self, Param, Scenario};
+use trade_support::{FIXTURES, context, panel, run};
 
 /// The columns of `summary.csv` that the engine before the trade model wrote.
 const OLD_COLUMNS: usize = 14;
