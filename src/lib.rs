@@ -21,6 +21,7 @@ pub mod engine;
 pub mod error;
 pub mod forecast;
 pub mod model;
+mod number;
 pub mod report;
 pub mod scenario;
 pub mod yaml;

@@ -286,7 +286,7 @@ fn scenario_entries() -> Vec<Entry> {
         bad(
             "scenario: negative capacity",
             "capacity: [{name: p, country: USA, tonnes_per_year: -1, start: 2026-01}]\n",
-            "`capacity[0].tonnes_per_year`: the value -1 is not at least 0",
+            "`capacity[0].tonnes_per_year`: the value -1 is not between 0 and 1e7",
         ),
         bad(
             "scenario: shares above 1",
@@ -346,7 +346,7 @@ fn scenario_entries() -> Vec<Entry> {
         bad(
             "scenario: negative layer rate",
             "tariffs:\n  layers:\n    - {authority: section-301, importer: USA, source: USTR 2024-09-13, steps: [{rate: -0.25, from: 2026-01}]}\n",
-            "`tariffs.layers[0].steps[0].rate`: the value -0.25 is not at least 0",
+            "`tariffs.layers[0].steps[0].rate`: the value -0.25 is not between 0 and 100",
         ),
         bad(
             "scenario: unknown layer importer",
@@ -557,16 +557,52 @@ fn output_entries() -> Vec<Entry> {
             expect: vec!["wide.csv", "line 1 is longer than 1048576 bytes"],
         },
         entry(
-            "run: a rate of 1e300 (results would not be finite)",
+            "run: a rate of 1e300 (above its ceiling: results would not be finite)",
             &[(
                 "huge.yaml",
                 "name: huge\nhorizon: 2027-12\ndraws: 20\ntariffs:\n  changes:\n    - {importer: USA, rate: 1e300, from: 2026-06}\n",
             )],
             &["run", "{dir}/huge.yaml", "--out", "{dir}/out"],
             &[
-                "scenario `huge`: the tariff revenue of WORLD in 2026-06 is inf",
-                "nothing was written",
+                "huge.yaml:6:29: `tariffs.changes[0].rate`: the value 1e300 is not between 0 and 100",
             ],
+        ),
+        entry(
+            "run: growth of 1e10 a year to 2060 and a credit of 1e308 US$/kg (ceilings)",
+            &[(
+                "g.yaml",
+                "name: g\nhorizon: 2060-12\ndemand:\n  - {importers: all, extra_growth: 1e10, from: 2026-01}\nproduction_credits:\n  - {country: USA, usd_per_kg: 1e308, from: 2026-01}\n",
+            )],
+            &["run", "{dir}/g.yaml", "--out", "{dir}/out"],
+            &[
+                "g.yaml:4:36: `demand[0].extra_growth`: the value 1e10 is not between -0.99 and 1",
+                "g.yaml:6:32: `production_credits[0].usd_per_kg`: the value 1e308 is not between 0 and 10000",
+            ],
+        ),
+        entry(
+            "run: growth of 100 % a year to 2100 and an elasticity of 100 on a 10,000 % tariff (each allowed, together beyond finite results)",
+            &[(
+                "x.yaml",
+                "name: x\nhorizon: 2100-12\nassumptions: {elasticity: 100}\ntariffs: {reference: {USA: 100}}\ndemand:\n  - {importers: all, extra_growth: 1, from: 2026-01}\n",
+            )],
+            &["run", "{dir}/x.yaml", "--out", "{dir}/out"],
+            &[
+                "x.yaml:3:27: `assumptions.elasticity`: these values can raise imports by ×9.64e222 over the baseline",
+                "more than the ×1e20 a run can hold with finite results",
+                "`demand[0].extra_growth` up to 1 a year for 74.9 years (×3.57e22)",
+            ],
+        ),
+        entry(
+            "run: a horizon after 2100-12",
+            &[("far.yaml", "name: far\nhorizon: 2150-12\n")],
+            &["run", "{dir}/far.yaml", "--out", "{dir}/out"],
+            &["far.yaml:2:10: `horizon`: the horizon 2150-12 is after 2100-12"],
+        ),
+        entry(
+            "describe: tonnes of 1e34 (above the data ceiling)",
+            &[("big.csv", "period,importer,tonnes\n2024,WORLD,5.8e34\n")],
+            &["describe", "--data", "{dir}/big.csv"],
+            &["big.csv:2:3", "is 5.8e34, above 1e12"],
         ),
         entry(
             "forecast: 100 million paths (memory budget)",

@@ -163,7 +163,7 @@ tariffs:
     let want = [
         "3:53 tariffs.changes[0].to `to` (2026-06) is before `from` (2027-01)",
         "10:42 tariffs.layers[0].steps[1].to `to` (2025-10) is before `from` (2025-11)",
-        "12:18 tariffs.layers[0].steps[3].rate the value -0.1 is not at least 0",
+        "12:18 tariffs.layers[0].steps[3].rate the value -0.1 is not between 0 and 100",
         "12:30 tariffs.layers[0].steps[3].from this step (2026-09) overlaps step [2] of the same layer (2026-06 to 2026-12)",
         "13:42 tariffs.layers[1].importer `GER`",
         "13:68 tariffs.layers[1].steps list at least one step",
@@ -195,7 +195,7 @@ fn every_class_of_bad_file_is_located() {
             "a.yaml",
             "capacity:\n  - {name: x, country: USA, tonnes_per_year: -5, start: 2026-01}\n",
         )],
-        &["a.yaml:2:46: `capacity[0].tonnes_per_year`: the value -5 is not at least 0"],
+        &["a.yaml:2:46: `capacity[0].tonnes_per_year`: the value -5 is not between 0 and 1e7"],
     );
     refused(
         &[(

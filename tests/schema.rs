@@ -147,7 +147,11 @@ fn every_key_has_its_own_description_and_every_optional_key_a_default() {
         }
     }
     // Each distribution form says what it is.
-    for def in ["ParamShare", "ParamNonNegative", "ParamGrowth", "Param"] {
+    let defs = s["$defs"].as_object().unwrap();
+    let params: Vec<&String> = defs.keys().filter(|k| k.starts_with("Param")).collect();
+    // Shares, rates, growth, elasticities, months, tonnes, prices, credits, η.
+    assert!(params.len() >= 8, "{params:?}");
+    for def in params {
         let forms = s["$defs"][def]["anyOf"].as_array().unwrap();
         assert_eq!(forms.len(), 6, "{def}");
         for f in forms {
@@ -158,6 +162,7 @@ fn every_key_has_its_own_description_and_every_optional_key_a_default() {
         }
     }
     assert_eq!(s["$defs"]["ParamShare"]["anyOf"][0]["maximum"], 1.0);
+    assert_eq!(s["$defs"]["ParamFrom0To100"]["anyOf"][0]["maximum"], 100.0);
     assert_eq!(s["properties"]["draws"]["default"], 1000);
     assert!(
         s["$defs"]["Month"]["description"]

@@ -16,6 +16,11 @@ pub const MAX_ROWS: usize = 20_000_000;
 /// parser hold 50 million field bounds (gigabytes) before anything can be said.
 pub const MAX_LINE_BYTES: usize = 1 << 20;
 
+/// Largest quantity a data file may hold (tonnes, US$, US$/t): world exports
+/// are about 6·10⁴ t and 3·10⁹ US$ a year, and values up to here keep every
+/// product the engine forms finite (and yearly totals within f32).
+pub const MAX_QUANTITY: f64 = 1e12;
+
 /// An open CSV file whose header has been read.
 pub(crate) struct CsvInput {
     path: PathBuf,
@@ -258,7 +263,7 @@ impl Row<'_> {
         }
     }
 
-    /// Field `col` as a finite, non-negative quantity (`what` names it in messages);
+    /// Field `col` as a finite quantity in [0, [`MAX_QUANTITY`]] (`what` names it in messages);
     /// `None` (with a problem recorded) if it is anything else. Blank gives `Ok(None)`.
     pub(crate) fn quantity(
         &self,
@@ -284,6 +289,12 @@ impl Row<'_> {
             Ok(v) if v.is_nan() => refuse(problems, format!("{what} is NaN")),
             Ok(v) if v.is_infinite() => refuse(problems, format!("{what} is infinite")),
             Ok(v) if v < 0.0 => refuse(problems, format!("{what} is negative ({text})")),
+            Ok(v) if v > MAX_QUANTITY => refuse(
+                problems,
+                format!(
+                    "{what} is {text}, above {MAX_QUANTITY:e}: no figure of the magnet trade is that large, and results would not stay finite"
+                ),
+            ),
             Ok(v) => Ok(Some(v)),
         }
     }

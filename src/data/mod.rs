@@ -24,7 +24,7 @@ mod tidy_values;
 use std::path::Path;
 
 pub use comtrade::{ComtradeView, HS_RARE_EARTH_MAGNETS};
-pub use csv_input::{MAX_LINE_BYTES, MAX_ROWS};
+pub use csv_input::{MAX_LINE_BYTES, MAX_QUANTITY, MAX_ROWS};
 pub use describe::{
     Change, Describe, DescribeRequest, GroupLine, HalfLine, MonthLine, QuarterLine, RankedImporter,
     ShareLine, TonnesBounds, describe,

@@ -4,6 +4,7 @@
 //! never run: a covariance of the wrong length or a negative sigma would
 //! otherwise give numbers, and an empty unit list a panic.
 
+use crate::number::compact;
 use std::path::Path;
 
 use super::curve::SeriesModel;
@@ -123,14 +124,6 @@ impl FittedPanel {
 }
 
 /// A number as people read it: 1e300 as `1e300`, not 301 digits.
-fn show(v: f64) -> String {
-    if v != 0.0 && (v.abs() >= 1e6 || v.abs() < 1e-4) {
-        format!("{v:e}")
-    } else {
-        format!("{v}")
-    }
-}
-
 /// `major.minor` of a version string.
 fn release(version: &str) -> String {
     version.split('.').take(2).collect::<Vec<_>>().join(".")
@@ -168,7 +161,7 @@ fn series_problems(s: &FittedSeries, has_world: bool) -> Vec<String> {
     if !(s.sigma.is_finite() && s.sigma > 0.0 && s.sigma <= MAX_SIGMA) {
         problems.push(format!(
             "sigma: {} is not in (0, {MAX_SIGMA}]",
-            show(s.sigma)
+            compact(s.sigma)
         ));
     }
     if let SeriesModel::Share {

@@ -72,15 +72,42 @@ const RATE_LIMIT: Suspicious = Suspicious::RateAbove(3.0);
 /// far outside anything the sources forecast.
 const GROWTH_LIMIT: Suspicious = Suspicious::GrowthAbove(0.3);
 
-/// A price in US$ per tonne: at least 1.
-const PRICE: Range = Range {
-    min: 1.0,
-    max: f64::INFINITY,
+// Every range has a finite ceiling, far above any real value, so that a
+// scenario's numbers cannot multiply to infinity over the longest horizon
+// (docs/model.md §3.13): a value above one is refused at its key.
+
+/// A price in US$ per tonne: 1 to 10⁷ (US$10,000/kg; NdFeB sells for about 50).
+const PRICE: Range = Range { min: 1.0, max: 1e7 };
+/// A tariff rate: 0 to 100 (10,000 %; the highest on record is 1.25).
+const RATE: Range = Range {
+    min: 0.0,
+    max: 100.0,
 };
+/// An annual growth rate: −0.99 to 1 (100 % a year, doubling every year; the
+/// warning starts at 30 %). Doubling to 2100 multiplies by 4·10²², which keeps
+/// yearly totals of the largest data within the f32 the percentiles are kept in.
+const ANNUAL: Range = Range {
+    min: -0.99,
+    max: 1.0,
+};
+/// An elasticity or response: 0 to 100.
+const ELASTIC: Range = Range {
+    min: 0.0,
+    max: 100.0,
+};
+/// A number of months: 0 to 1,200 (a century).
+const MONTHS: Range = Range {
+    min: 0.0,
+    max: 1200.0,
+};
+/// Tonnes a year: 0 to 10⁷ (world output is about 3·10⁵).
+const TONNES: Range = Range { min: 0.0, max: 1e7 };
+/// A credit in US$ per kg: 0 to 10⁴.
+const CREDIT: Range = Range { min: 0.0, max: 1e4 };
 
 /// Import-demand elasticity ε.
 pub const ELASTICITY: ParamKey = with_default(
-    key("AssumptionsSpec", "elasticity", Range::NON_NEGATIVE),
+    key("AssumptionsSpec", "elasticity", ELASTIC),
     defaults::ELASTICITY,
 );
 /// Tariff pass-through ρ.
@@ -90,23 +117,19 @@ pub const PASS_THROUGH: ParamKey = with_default(
 );
 /// Months over which volumes adjust.
 pub const ADJUSTMENT_MONTHS: ParamKey = with_default(
-    key("AssumptionsSpec", "adjustment_months", Range::NON_NEGATIVE),
+    key("AssumptionsSpec", "adjustment_months", MONTHS),
     defaults::ADJUSTMENT_MONTHS,
 );
 /// An export-supply elasticity: at least 0.01 (below it China would absorb
 /// practically all of any tariff); infinity is the key left out.
 const SUPPLY_ELASTICITY: Range = Range {
     min: 0.01,
-    max: f64::INFINITY,
+    max: 1e9,
 };
 
 /// Substitution elasticity σ between Chinese and non-Chinese magnets.
 pub const SUBSTITUTION_ELASTICITY: ParamKey = with_default(
-    key(
-        "AssumptionsSpec",
-        "substitution_elasticity",
-        Range::NON_NEGATIVE,
-    ),
+    key("AssumptionsSpec", "substitution_elasticity", ELASTIC),
     defaults::SUBSTITUTION_ELASTICITY,
 );
 /// China's export-supply elasticity η (no numeric default: left out, it is ∞).
@@ -117,16 +140,12 @@ pub const EXPORT_SUPPLY_ELASTICITY: ParamKey = key(
 );
 /// Existing non-China supply serving an importer, t/yr, by importer.
 pub const NON_CHINA_SUPPLY: ParamKey = per_importer(with_default(
-    key("AssumptionsSpec", "non_china_supply", Range::NON_NEGATIVE),
+    key("AssumptionsSpec", "non_china_supply", TONNES),
     0.0,
 ));
 /// The elasticity between the routes to an importer (no numeric default: left
 /// out, it is the substitution elasticity).
-pub const REEXPORT_ELASTICITY: ParamKey = key(
-    "AssumptionsSpec",
-    "reexport_elasticity",
-    Range::NON_NEGATIVE,
-);
+pub const REEXPORT_ELASTICITY: ParamKey = key("AssumptionsSpec", "reexport_elasticity", ELASTIC);
 /// A route's share of its importer's China-origin magnets, by country passed through.
 pub const REEXPORT_VIA: ParamKey = per_importer(key("ReexportRouteSpec", "via", Range::UNIT));
 /// Export price at the start of the projection.
@@ -136,32 +155,23 @@ pub const PRICE_USD_PER_T: ParamKey = with_default(
 );
 /// Annual change of the export price.
 pub const PRICE_ANNUAL_CHANGE: ParamKey = suspicious(
-    with_default(key("PriceSpec", "annual_change", Range::GROWTH), 0.0),
+    with_default(key("PriceSpec", "annual_change", ANNUAL), 0.0),
     GROWTH_LIMIT,
 );
 /// Reference tariff rates, by importer.
 pub const TARIFF_REFERENCE: ParamKey = suspicious(
-    per_importer(with_default(
-        key("TariffsSpec", "reference", Range::NON_NEGATIVE),
-        0.0,
-    )),
+    per_importer(with_default(key("TariffsSpec", "reference", RATE), 0.0)),
     RATE_LIMIT,
 );
 /// The rate of a plain tariff step.
-pub const CHANGE_RATE: ParamKey = suspicious(
-    key("TariffChangeSpec", "rate", Range::NON_NEGATIVE),
-    RATE_LIMIT,
-);
+pub const CHANGE_RATE: ParamKey = suspicious(key("TariffChangeSpec", "rate", RATE), RATE_LIMIT);
 /// The rate a layer's step adds.
-pub const STEP_RATE: ParamKey = suspicious(
-    key("TariffStepSpec", "rate", Range::NON_NEGATIVE),
-    RATE_LIMIT,
-);
+pub const STEP_RATE: ParamKey = suspicious(key("TariffStepSpec", "rate", RATE), RATE_LIMIT);
 /// A plant's nameplate capacity.
-pub const TONNES_PER_YEAR: ParamKey = key("PlantSpec", "tonnes_per_year", Range::NON_NEGATIVE);
+pub const TONNES_PER_YEAR: ParamKey = key("PlantSpec", "tonnes_per_year", TONNES);
 /// A plant's ramp length.
 pub const RAMP_MONTHS: ParamKey = with_default(
-    key("PlantSpec", "ramp_months", Range::NON_NEGATIVE),
+    key("PlantSpec", "ramp_months", MONTHS),
     defaults::RAMP_MONTHS,
 );
 /// A plant's utilisation once ramped.
@@ -174,26 +184,22 @@ pub const SERVES: ParamKey = per_importer(key("PlantSpec", "serves", Range::UNIT
 /// The share of a plant's output that replaces imports from China.
 pub const DISPLACEMENT: ParamKey = with_default(key("PlantSpec", "displacement", Range::UNIT), 1.0);
 /// Demand growth on top of the baseline.
-pub const EXTRA_GROWTH: ParamKey = suspicious(
-    key("DemandSpec", "extra_growth", Range::GROWTH),
-    GROWTH_LIMIT,
-);
+pub const EXTRA_GROWTH: ParamKey =
+    suspicious(key("DemandSpec", "extra_growth", ANNUAL), GROWTH_LIMIT);
 /// Demand growth replacing the baseline's.
-pub const GROWTH: ParamKey = suspicious(key("DemandSpec", "growth", Range::GROWTH), GROWTH_LIMIT);
+pub const GROWTH: ParamKey = suspicious(key("DemandSpec", "growth", ANNUAL), GROWTH_LIMIT);
 /// The share of volume an export control lets through.
 pub const VOLUME_FACTOR: ParamKey = key("ExportControlSpec", "volume_factor", Range::UNIT);
 /// Months of recovery after an export control.
-pub const RECOVERY_MONTHS: ParamKey = with_default(
-    key("ExportControlSpec", "recovery_months", Range::NON_NEGATIVE),
-    0.0,
-);
+pub const RECOVERY_MONTHS: ParamKey =
+    with_default(key("ExportControlSpec", "recovery_months", MONTHS), 0.0);
 /// Where diverted volume goes, by importer.
 pub const DIVERSION_TO: ParamKey = per_importer(key("DiversionSpec", "to", Range::UNIT));
 /// A production credit per kilogram.
-pub const USD_PER_KG: ParamKey = key("CreditSpec", "usd_per_kg", Range::NON_NEGATIVE);
+pub const USD_PER_KG: ParamKey = key("CreditSpec", "usd_per_kg", CREDIT);
 /// The supply response to a credit.
 pub const SUPPLY_RESPONSE: ParamKey = with_default(
-    key("CreditSpec", "supply_response", Range::NON_NEGATIVE),
+    key("CreditSpec", "supply_response", ELASTIC),
     defaults::SUPPLY_RESPONSE,
 );
 

@@ -38,7 +38,7 @@ pub use spec::{
     TariffChangeSpec, TariffLayerSpec, TariffStepSpec, TariffsSpec,
 };
 pub use sweep::parse_key;
-pub use validate::{Checked, MAX_DRAWS, ValidationContext, check};
+pub use validate::{Checked, MAX_DRAWS, MAX_HORIZON_YEAR, ValidationContext, check};
 
 use crate::yaml::{ConfigProblem, render_problems};
 

@@ -39,11 +39,16 @@ impl Range {
         v.is_finite() && v >= self.min && v <= self.max
     }
 
-    fn describe(self) -> String {
+    /// The range in words, as messages and the schema's descriptions say it.
+    pub(crate) fn describe(self) -> String {
         match (self.min.is_finite(), self.max.is_finite()) {
-            (true, true) => format!("between {} and {}", self.min, self.max),
-            (true, false) => format!("at least {}", self.min),
-            (false, true) => format!("at most {}", self.max),
+            (true, true) => format!(
+                "between {} and {}",
+                crate::number::compact(self.min),
+                crate::number::compact(self.max)
+            ),
+            (true, false) => format!("at least {}", crate::number::compact(self.min)),
+            (false, true) => format!("at most {}", crate::number::compact(self.max)),
             (false, false) => "a finite number".into(),
         }
     }
@@ -126,7 +131,13 @@ impl Param {
     /// # Errors
     /// A sentence saying what is wrong.
     pub fn check(spec: &ParamSpec, range: Range) -> Result<Param, String> {
-        let bad = |what: &str, v: f64| Err(format!("{what} {v} is not {}", range.describe()));
+        let bad = |what: &str, v: f64| {
+            Err(format!(
+                "{what} {} is not {}",
+                crate::number::compact(v),
+                range.describe()
+            ))
+        };
         match spec {
             ParamSpec::Value(v) if !range.contains(*v) => return bad("the value", *v),
             ParamSpec::Distribution(d) => match d {
@@ -226,6 +237,21 @@ impl Param {
                 Distribution::Values(v) => v.iter().copied().fold(f64::NEG_INFINITY, f64::max),
             },
         }
+    }
+
+    /// The greatest value a draw can practically take, for bounds: the fixed
+    /// value, the `high` of a uniform or triangular, the largest of a list,
+    /// and six standard deviations above the centre of a normal or log-normal
+    /// (1 draw in 10⁹ beyond), clipped to the range.
+    pub fn highest(&self) -> f64 {
+        let v = match &self.spec {
+            ParamSpec::Distribution(Distribution::Normal { mean, sd }) => mean + 6.0 * sd,
+            ParamSpec::Distribution(Distribution::Lognormal { meanlog, sdlog }) => {
+                (meanlog + 6.0 * sdlog).exp()
+            }
+            _ => self.upper(),
+        };
+        v.clamp(self.range.min, self.range.max)
     }
 
     /// One draw, clipped to the parameter's range.

@@ -14,6 +14,7 @@ use super::param::Range;
 use super::spec::ScenarioSpec;
 use super::validate::MAX_DRAWS;
 use crate::data::{Country, IMPORTER_ALIASES, MAX_YEAR, MIN_YEAR};
+use crate::number::compact;
 
 /// Where a string field's values come from.
 #[derive(Debug, Clone, Copy)]
@@ -247,8 +248,8 @@ fn param_def_name(r: Range) -> String {
         Range::NON_NEGATIVE => "ParamNonNegative".into(),
         Range::UNIT => "ParamShare".into(),
         Range::GROWTH => "ParamGrowth".into(),
-        Range { min, max } if max.is_infinite() => format!("ParamAtLeast{min}"),
-        Range { min, max } => format!("ParamFrom{min}To{max}"),
+        Range { min, max } if max.is_infinite() => format!("ParamAtLeast{}", compact(min)),
+        Range { min, max } => format!("ParamFrom{}To{}", compact(min), compact(max)),
     }
 }
 
@@ -262,15 +263,6 @@ fn number_in(r: Range, description: &str) -> Value {
         v["maximum"] = json!(r.max);
     }
     v
-}
-
-fn range_text(r: Range) -> String {
-    match (r.min.is_finite(), r.max.is_finite()) {
-        (true, true) => format!("between {} and {}", r.min, r.max),
-        (true, false) => format!("at least {}", r.min),
-        (false, true) => format!("at most {}", r.max),
-        (false, false) => "any number".into(),
-    }
 }
 
 /// One distribution form: a one-key object naming it.
@@ -302,7 +294,7 @@ fn form(name: &str, description: &str, fields: &[(&str, Value)]) -> Value {
 /// A parameter whose values lie in `r`: a number, or one of the distributions
 /// it is drawn from once per Monte Carlo draw (draws clipped to `r`).
 fn param_def(r: Range) -> Value {
-    let within = range_text(r);
+    let within = r.describe();
     let n = |what: &str| number_in(r, &format!("{what}, {within}."));
     let non_negative = |what: &str| number_in(Range::NON_NEGATIVE, what);
     // exp(meanlog) must lie in the range: the median of the draws.

@@ -392,14 +392,12 @@ fn expected_type(node: &Value) -> String {
 }
 
 fn range_of(node: Option<&Value>) -> String {
-    let min = node.and_then(|n| n.get("minimum")).and_then(Value::as_f64);
-    let max = node.and_then(|n| n.get("maximum")).and_then(Value::as_f64);
-    match (min, max) {
-        (Some(a), Some(b)) => format!("between {a} and {b}"),
-        (Some(a), None) => format!("at least {a}"),
-        (None, Some(b)) => format!("at most {b}"),
-        (None, None) => "in range".into(),
+    let bound = |k: &str| node.and_then(|n| n.get(k)).and_then(Value::as_f64);
+    super::param::Range {
+        min: bound("minimum").unwrap_or(f64::NEG_INFINITY),
+        max: bound("maximum").unwrap_or(f64::INFINITY),
     }
+    .describe()
 }
 
 /// What a number is called in a message: a parameter's own value is `the
@@ -420,7 +418,8 @@ fn last_key(at: &KeyPath, in_param: bool) -> String {
 }
 
 fn shown_number(v: &Value) -> String {
-    v.as_f64().map_or_else(|| v.to_string(), |f| format!("{f}"))
+    v.as_f64()
+        .map_or_else(|| v.to_string(), crate::number::compact)
 }
 
 fn shown(v: &Value) -> String {

@@ -4,6 +4,7 @@
 //! dates outside the projection, a plant that is already in the data).
 
 mod drivers;
+mod magnitude;
 mod tariffs;
 mod warnings;
 
@@ -204,6 +205,10 @@ impl Checker<'_> {
     }
 }
 
+/// The last year a horizon may reach: with every parameter below its ceiling
+/// (`keys`), results stay finite up to here.
+pub const MAX_HORIZON_YEAR: i32 = 2100;
+
 /// Checks one resolved spec.
 ///
 /// # Errors
@@ -234,6 +239,16 @@ pub fn check(
             format!("the horizon {h} is before the first projected month {first}"),
         );
     }
+    if let Some(h) = horizon
+        && h > Month::new(MAX_HORIZON_YEAR, 12).unwrap_or(h)
+    {
+        c.problem(
+            &root.key("horizon"),
+            format!(
+                "the horizon {h} is after {MAX_HORIZON_YEAR}-12, the latest magcast projects to"
+            ),
+        );
+    }
     c.horizon = horizon;
     let draws = spec.draws.unwrap_or(defaults::DRAWS);
     if draws == 0 || draws > MAX_DRAWS {
@@ -255,6 +270,9 @@ pub fn check(
         &root,
         spec.production_credits.as_deref().unwrap_or_default(),
     );
+    if c.problems.is_empty() {
+        c.magnitude(&root, &assumptions, &tariffs, &demand);
+    }
 
     if !c.problems.is_empty() {
         return Err(c.problems);

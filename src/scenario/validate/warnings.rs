@@ -4,6 +4,7 @@
 
 use super::Checker;
 use crate::data::Month;
+use crate::number::compact;
 use crate::scenario::keys::{ParamKey, Suspicious};
 use crate::scenario::param::Param;
 use crate::yaml::KeyPath;
@@ -14,13 +15,13 @@ pub(super) fn suspicious(p: &Param, key: &ParamKey) -> Option<String> {
     match key.suspicious? {
         Suspicious::RateAbove(limit) if v > limit => Some(format!(
             "a rate of {} is {} %, above {} %; rates are fractions (0.25 = 25 %)",
-            number(v),
+            compact(v),
             percent(v),
             percent(limit)
         )),
         Suspicious::GrowthAbove(limit) if v > limit => Some(format!(
             "growth of {} a year is {} %/yr, above {} %/yr; growth rates are fractions a year (0.05 = 5 %/yr)",
-            number(v),
+            compact(v),
             percent(v),
             percent(limit)
         )),
@@ -29,14 +30,6 @@ pub(super) fn suspicious(p: &Param, key: &ParamKey) -> Option<String> {
 }
 
 /// A value as written in a file: 1e300 as `1e300`, not 301 digits.
-fn number(v: f64) -> String {
-    if v.abs() >= 1e6 {
-        format!("{v:e}")
-    } else {
-        v.to_string()
-    }
-}
-
 fn percent(v: f64) -> String {
     if v.abs() >= 1e6 {
         return format!("{:e}", v * 100.0);
