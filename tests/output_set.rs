@@ -159,6 +159,8 @@ fn kill_9_at_any_moment_leaves_the_old_set_or_the_new_one() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert_eq!(&snapshot(&out), reference(2));
     assert!(temporaries(dir.path()).is_empty(), "stale temporaries kept");
+    // The killed runs' lock file is reused, and removed when a run ends.
+    assert!(!dir.path().join(".out.magcast-lock").exists());
 }
 
 /// A tmpfs mounted for one test, unmounted when dropped.
@@ -249,6 +251,8 @@ fn a_second_run_into_a_folder_being_written_fails_at_once() {
     assert!(first.wait().unwrap().success());
     assert_eq!(&snapshot(&out), reference(1));
     assert!(temporaries(dir.path()).is_empty());
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(left.len(), 1, "only `out` is left beside it");
 }
 
 #[test]
@@ -340,4 +344,39 @@ fn a_set_written_before_manifests_is_replaced_but_not_with_extra_files() {
     std::fs::remove_file(out.join("charts/notes.txt")).unwrap();
     assert!(run(&out, 2).status.success());
     assert_eq!(&snapshot(&out), reference(2));
+}
+
+/// The library writes a run's set without the command line: the same bytes
+/// as `magcast run`, and a temporary left by a killed writer is removed.
+#[test]
+fn the_library_writes_the_same_set_as_the_command() {
+    use magcast::{data, engine, forecast::FittedPanel, report, scenario};
+    let panel = FittedPanel::read(models()).unwrap();
+    let scenarios = scenario::load(
+        &[Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/baseline.yaml")],
+        scenario::ValidationContext {
+            first_month: Some(panel.last_observed.plus(1)),
+        },
+    )
+    .unwrap();
+    let options = engine::RunOptions {
+        seed: 1,
+        draws: Some(200),
+    };
+    let result = engine::run(&panel, &scenarios, options, &|_| {}).unwrap();
+    let obs = data::bundled().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let stale = dir.path().join(".out.magcast-tmp-KILLED");
+    std::fs::create_dir_all(stale.join("charts")).unwrap();
+    std::fs::write(stale.join("projections.csv"), "half").unwrap();
+    report::write_run_outputs(&out, &result, &scenarios, &panel, Some(&obs)).unwrap();
+    assert_eq!(&snapshot(&out), reference(1));
+    assert!(temporaries(dir.path()).is_empty());
+    let manifest = report::Manifest::read(&out).unwrap();
+    assert!(manifest.matches(&out));
+    assert_eq!(manifest.files.len(), 13, "{:?}", manifest.files);
+    // A file cut short no longer matches its manifest.
+    std::fs::write(out.join("summary.csv"), "cut").unwrap();
+    assert!(!manifest.matches(&out));
 }

@@ -7,9 +7,9 @@
 //! renamed aside and the new one renamed in, so a reader may briefly find no
 //! folder but never a mixed one.
 //!
-//! A lock file beside the target (`.NAME.magcast-lock`, left in place) keeps a
-//! second writer out: it fails at once ([`OutputSetError::Locked`]) rather
-//! than waiting. Under the lock, temporaries of earlier runs that were killed
+//! A lock file beside the target (`.NAME.magcast-lock`, removed when the
+//! writer is done; a killed writer's is reused) keeps a second writer out: it
+//! fails at once ([`OutputSetError::Locked`]) rather than waiting. Under the lock, temporaries of earlier runs that were killed
 //! are removed. A folder that holds anything but a magcast output set is never
 //! replaced.
 //!
@@ -177,8 +177,69 @@ pub struct OutputTarget {
     parent: PathBuf,
     /// Its name.
     name: OsString,
+    /// The lock file, removed when this value is dropped.
+    lock_path: PathBuf,
     /// Held open, with the lock, while this value lives.
     _lock: File,
+}
+
+impl Drop for OutputTarget {
+    /// Removes the lock file while the lock is still held (the file is
+    /// closed after this), so a run that opened it meanwhile sees that it is
+    /// gone and takes a fresh one ([`take_lock`]).
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.lock_path);
+    }
+}
+
+/// Why a lock could not be taken.
+enum LockFailure {
+    /// Another process holds it.
+    Busy,
+    /// The file could not be made or locked.
+    Io(std::io::Error),
+}
+
+/// Creates (or opens) the lock file and locks it without waiting. A lock
+/// taken on a file that its holder removed on finishing is stale: the path
+/// then names another file or none, and the lock is taken again.
+fn take_lock(path: &Path) -> Result<File, LockFailure> {
+    for _ in 0..100 {
+        let file = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(path)
+            .map_err(LockFailure::Io)?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => return Err(LockFailure::Busy),
+            Err(std::fs::TryLockError::Error(e)) => return Err(LockFailure::Io(e)),
+        }
+        if same_file(&file, path) {
+            return Ok(file);
+        }
+    }
+    Err(LockFailure::Io(std::io::Error::other(
+        "the lock file kept being replaced",
+    )))
+}
+
+/// Whether `path` still names the open `file`.
+#[cfg(unix)]
+fn same_file(file: &File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), std::fs::metadata(path)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+/// Whether `path` still names the open `file` (an open file cannot be
+/// removed here, so it always does).
+#[cfg(not(unix))]
+fn same_file(_file: &File, _path: &Path) -> bool {
+    true
 }
 
 impl OutputTarget {
@@ -188,7 +249,7 @@ impl OutputTarget {
     ///
     /// # Errors
     /// [`OutputSetError`] naming the folder; nothing is changed but the
-    /// parent's creation and the lock file.
+    /// parent's creation.
     pub fn lock(out: &Path) -> Result<OutputTarget, OutputSetError> {
         let io = |what: &str| io_error(out, what);
         let path = resolve(out).map_err(io("finding the folder"))?;
@@ -205,26 +266,18 @@ impl OutputTarget {
         // is left untouched; checked again under the lock.
         check_replaceable(&path)?;
         let lock_path = parent.join(hidden(&name, "magcast-lock"));
-        let lock = File::options()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_path)
-            .map_err(io("creating its lock file"))?;
-        match lock.try_lock() {
-            Ok(()) => {}
-            Err(std::fs::TryLockError::WouldBlock) => {
-                return Err(OutputSetError::Locked {
-                    path,
-                    lock: lock_path,
-                });
-            }
-            Err(std::fs::TryLockError::Error(e)) => return Err(io("locking it")(e)),
-        }
+        let lock = take_lock(&lock_path).map_err(|e| match e {
+            LockFailure::Busy => OutputSetError::Locked {
+                path: path.clone(),
+                lock: lock_path.clone(),
+            },
+            LockFailure::Io(e) => io("locking it")(e),
+        })?;
         let target = OutputTarget {
             path,
             parent,
             name,
+            lock_path,
             _lock: lock,
         };
         check_replaceable(&target.path)?;
