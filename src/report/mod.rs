@@ -13,6 +13,7 @@ mod forecast;
 mod html;
 mod html_trade;
 mod iamc;
+mod manifest;
 mod number;
 mod output_set;
 mod run;
@@ -36,8 +37,9 @@ pub use html::{escape_html, report_html};
 pub use iamc::{
     IMPORTS, IamcSeries, comparison_series, iamc_csv, model_name, read_iamc, summary_series,
 };
+pub use manifest::{MANIFEST, Manifest, ManifestEntry};
 pub use number::{UNAVAILABLE, fmt_pct, fmt_tonnes, thousands};
-pub use output_set::{MANIFEST, Manifest, ManifestEntry, OutputFile, OutputSetError, OutputTarget};
+pub use output_set::{OutputFile, OutputSetError, OutputTarget};
 pub use run::{projections_csv, run_table, scenarios_json};
 pub use run_outputs::{run_outputs, write_run_outputs};
 pub use summary::{
