@@ -73,5 +73,8 @@ pub fn classify(error: &(dyn std::error::Error + 'static)) -> Option<bool> {
     if let Some(e) = error.downcast_ref::<crate::report::WriteError>() {
         return Some(e.is_bad_input());
     }
+    if let Some(e) = error.downcast_ref::<crate::report::OutputSetError>() {
+        return Some(e.is_bad_input());
+    }
     None
 }

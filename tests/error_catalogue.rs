@@ -650,6 +650,12 @@ fn output_entries() -> Vec<Entry> {
             &["run", "--out", "{dir}/file/out"],
             &["cannot write `", "file/out"],
         ),
+        entry(
+            "run --out into a folder that is not an output set",
+            &[("notes.txt", "mine")],
+            &["run", "--out", "{dir}"],
+            &["refusing to replace `", "it holds `notes.txt`"],
+        ),
     ]
 }
 
@@ -719,7 +725,9 @@ fn every_input_error_exits_2_with_its_location() {
 fn a_failed_write_leaves_complete_files_and_no_temporary_ones() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    std::fs::create_dir_all(out.join("summary.csv")).unwrap(); // a folder where a file must go
+    // A folder where a file must go: not an output set, so refused untouched
+    // (tests/output_set.rs covers kills, a full disk and concurrent runs).
+    std::fs::create_dir_all(out.join("summary.csv")).unwrap();
     std::fs::write(out.join("projections.csv"), "old").unwrap();
     let o = Command::new(env!("CARGO_BIN_EXE_magcast"))
         .args(["run", "scenarios/baseline.yaml", "--draws", "20", "--out"])

@@ -1,9 +1,10 @@
 //! `magcast run`: every scenario against the baseline, in parallel, with Monte
 //! Carlo uncertainty; writes `OUT/projections.csv`, `OUT/scenarios.json`,
-//! `OUT/charts/*.svg` and `OUT/report.html`.
+//! `OUT/charts/*.svg`, `OUT/report.html` and the others as one output set
+//! (`report::OutputTarget`: whole or untouched).
 
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -14,8 +15,8 @@ use super::forecast::{ModelsArg, read_models};
 use super::{ExitStatus, print};
 use magcast::data::{Month, Observations};
 use magcast::engine::{self, RunOptions};
+use magcast::report;
 use magcast::scenario::{self, ValidationContext};
-use magcast::{forecast, report};
 
 /// Arguments of `magcast run`.
 #[derive(Debug, Args)]
@@ -30,7 +31,8 @@ pub(crate) struct RunArgs {
     config: ConfigArg,
     #[command(flatten)]
     models: ModelsArg,
-    /// Output folder (created if missing).
+    /// Output folder (created if missing), replaced as a whole; refused if it
+    /// holds anything a run does not write.
     #[arg(long, value_name = "DIR", default_value = "out")]
     out: PathBuf,
     /// Monte Carlo draws for every scenario with uncertainty (default: each
@@ -68,20 +70,26 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitStatus> {
             scenario::MAX_DRAWS
         )));
     }
-    // Scenarios are checked before the (slower) fit, so a bad file fails at once.
-    let (panel, scenarios, obs) = match &args.models.path {
+    // Scenarios are checked before the (slower) fit, so a bad file fails at
+    // once; the output folder is locked after them and before the fit, so a
+    // folder that cannot be replaced, or another run writing it, is reported
+    // before the work.
+    let (panel, scenarios, obs, target) = match &args.models.path {
         Some(path) => {
             let panel = read_models(path)?;
             let scenarios = load_scenarios(&args.inputs, panel.last_observed, args.strict)?;
+            let target = report::OutputTarget::lock(&args.out)?;
             // The observed history in the charts and report: the data file
             // (by default the bundled one), if it can be read.
-            (panel, scenarios, args.data.load().ok())
+            (panel, scenarios, args.data.load().ok(), target)
         }
         None => {
             let obs = args.data.load()?;
             let scenarios = load_scenarios(&args.inputs, last_observed(&obs)?, args.strict)?;
-            let panel = magcast::backtest::fit_selected(&obs, &args.config.load()?)?;
-            (panel, scenarios, Some(obs))
+            let config = args.config.load()?;
+            let target = report::OutputTarget::lock(&args.out)?;
+            let panel = magcast::backtest::fit_selected(&obs, &config)?;
+            (panel, scenarios, Some(obs), target)
         }
     };
     let total: u64 = scenarios
@@ -99,7 +107,12 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitStatus> {
         &|n| bar.inc(n),
     )?;
     bar.finish_and_clear();
-    write_outputs(&args.out, &result, &scenarios, &panel, obs.as_ref())?;
+    target.write(&report::run_outputs(
+        &result,
+        &scenarios,
+        &panel,
+        obs.as_ref(),
+    )?)?;
     print(&format!(
         "{}\nWrote projections.csv, summary.csv, iamc.csv, scenarios.json, report.html and charts/*.svg to {}\n",
         report::run_table(&result),
@@ -170,40 +183,4 @@ fn progress_bar(total: u64) -> ProgressBar {
         bar.set_style(style.progress_chars("=> "));
     }
     bar
-}
-
-/// Every output is rendered first, then each file is written atomically, so a
-/// failure leaves no half-written file behind.
-fn write_outputs(
-    out: &Path,
-    result: &engine::RunResult,
-    scenarios: &[scenario::Scenario],
-    panel: &forecast::FittedPanel,
-    obs: Option<&Observations>,
-) -> anyhow::Result<()> {
-    let mut projections = Vec::new();
-    report::projections_csv(result, &mut projections)?;
-    let json = report::scenarios_json(result, scenarios, panel)?;
-    let rows = report::summary_rows(result);
-    let mut summary = Vec::new();
-    report::summary_csv(&rows, &mut summary)?;
-    let mut iamc = Vec::new();
-    report::iamc_csv(&report::summary_series(&rows), &mut iamc)?;
-    let history = obs.map_or_else(report::History::default, |o| report::history(o, result));
-    let charts = report::charts(result, &history)?;
-    let html = report::report_html(result, scenarios, panel, obs, &charts);
-    let charts_dir = out.join("charts");
-    std::fs::create_dir_all(&charts_dir).map_err(|source| report::WriteError {
-        path: charts_dir.clone(),
-        source,
-    })?;
-    report::write_atomic(&out.join("projections.csv"), &projections)?;
-    report::write_atomic(&out.join("scenarios.json"), json.as_bytes())?;
-    report::write_atomic(&out.join("summary.csv"), &summary)?;
-    report::write_atomic(&out.join("iamc.csv"), &iamc)?;
-    for chart in &charts {
-        report::write_atomic(&charts_dir.join(&chart.file_name), chart.svg.as_bytes())?;
-    }
-    report::write_atomic(&out.join("report.html"), html.as_bytes())?;
-    Ok(())
 }

@@ -96,10 +96,10 @@ impl<'a> Known<'a> {
     ) -> (Option<f64>, Change) {
         let before = self.ledger.tonnes_figure(importer, shift_year(span));
         let yoy = GrowthBasis::YearOnYear;
-        if let (Some(n), Some(b)) = (now.and_then(Figure::point), before.as_ref()) {
-            if let Some(g) = b.point().and_then(|b| growth(n, b)) {
-                return (Some(g), Change::point("levels", yoy, g));
-            }
+        if let (Some(n), Some(b)) = (now.and_then(Figure::point), before.as_ref())
+            && let Some(g) = b.point().and_then(|b| growth(n, b))
+        {
+            return (Some(g), Change::point("levels", yoy, g));
         }
         if let Some(r) = self.growth_fact(importer, span, yoy) {
             let g = (r - 1.0) * 100.0;

@@ -55,14 +55,14 @@ pub(super) fn range(
 ) -> Option<AnyFact> {
     let low = quantity(row, cols.low, "tonnes_low", problems);
     let high = quantity(row, cols.high, "tonnes_high", problems);
-    if let (Some(l), Some(h), Some(col)) = (low, high, cols.low) {
-        if l > h {
-            problems.push(
-                row.location(col),
-                format!("tonnes_low ({l}) is above tonnes_high ({h})"),
-            );
-            return None;
-        }
+    if let (Some(l), Some(h), Some(col)) = (low, high, cols.low)
+        && l > h
+    {
+        problems.push(
+            row.location(col),
+            format!("tonnes_low ({l}) is above tonnes_high ({h})"),
+        );
+        return None;
     }
     Some(AnyFact::Range(TonnesRange {
         importer,

@@ -5,6 +5,7 @@
 //! result with a value that is not finite; `trade` is the static trade-model
 //! core (§3.14) that the engine's step is checked against.
 
+mod budget;
 mod drivers;
 mod finite;
 mod layout;
@@ -16,6 +17,7 @@ mod substitution;
 mod tariff;
 pub mod trade;
 
+pub use budget::MAX_WORK_CELLS;
 pub use layout::{Layout, Unit};
 pub use run::{MEAN_PATHS, RunOptions, RunResult, ScenarioResult, Yearly, draws_for, run};
 pub use substitution::YearlyTrade;

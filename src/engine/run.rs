@@ -211,7 +211,8 @@ pub fn draws_for(scenario: &Scenario, overridden: Option<usize>) -> usize {
 /// # Errors
 /// [`ForecastError`] if the baseline cannot be sampled to the horizon, and
 /// [`ForecastError::Request`] when a result would not be finite (nothing is
-/// returned to write).
+/// returned to write) or the run is beyond [`MAX_WORK_CELLS`](super::MAX_WORK_CELLS)
+/// (checked before anything is drawn).
 pub fn run(
     panel: &FittedPanel,
     scenarios: &[Scenario],
@@ -228,6 +229,7 @@ pub fn run(
     let sampler = PathSampler::new(panel, until, options.seed)?;
     let layout = Layout::new(sampler.importers());
     let draws_of = |s: &Scenario| draws_for(s, options.draws);
+    super::budget::check_work(scenarios, draws_of, layout.outputs.len(), first)?;
     let needed = scenarios
         .iter()
         .filter(|s| s.assumptions.baseline_uncertainty)

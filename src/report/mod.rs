@@ -13,8 +13,11 @@ mod forecast;
 mod html;
 mod html_trade;
 mod iamc;
+mod manifest;
 mod number;
+mod output_set;
 mod run;
+mod run_outputs;
 mod summary;
 mod table;
 mod tariffs;
@@ -34,8 +37,11 @@ pub use html::{escape_html, report_html};
 pub use iamc::{
     IMPORTS, IamcSeries, comparison_series, iamc_csv, model_name, read_iamc, summary_series,
 };
+pub use manifest::{MANIFEST, Manifest, ManifestEntry};
 pub use number::{UNAVAILABLE, fmt_pct, fmt_tonnes, thousands};
+pub use output_set::{OutputFile, OutputSetError, OutputTarget};
 pub use run::{projections_csv, run_table, scenarios_json};
+pub use run_outputs::{run_outputs, write_run_outputs};
 pub use summary::{
     BASELINE_SCENARIO, SummaryRow, delta_pct, read_summary, summary_csv, summary_rows,
 };
@@ -54,6 +60,9 @@ pub enum ReportError {
     /// An output file could not be written.
     #[error(transparent)]
     Write(#[from] WriteError),
+    /// An output set could not be written whole.
+    #[error(transparent)]
+    OutputSet(#[from] OutputSetError),
     /// A finished run's output could not be read.
     #[error("cannot read `{}`: {reason}", path.display())]
     Read {
@@ -76,6 +85,7 @@ impl ReportError {
     pub fn is_bad_input(&self) -> bool {
         match self {
             ReportError::Write(e) => e.is_bad_input(),
+            ReportError::OutputSet(e) => e.is_bad_input(),
             ReportError::Read { .. } | ReportError::Request(_) => true,
             _ => false,
         }

@@ -121,20 +121,20 @@ impl StructuralConfig {
     /// Check every setting; all problems are reported together.
     pub fn check(self) -> Result<ValidConfig> {
         let mut problems = Vec::new();
-        if let Seasonality::Fixed(f) = &self.seasonality {
-            if f.len() != 12 || f.iter().any(|v| !(v.is_finite() && *v > 0.0)) {
-                problems.push("fixed seasonal profile must be 12 positive factors".to_string());
-            }
+        if let Seasonality::Fixed(f) = &self.seasonality
+            && (f.len() != 12 || f.iter().any(|v| !(v.is_finite() && *v > 0.0)))
+        {
+            problems.push("fixed seasonal profile must be 12 positive factors".to_string());
         }
-        if let Damping::Fixed(phi) = self.damping {
-            if !(phi > 0.0 && phi <= 1.0) {
-                problems.push(format!("damping factor {phi} is not in (0, 1]"));
-            }
+        if let Damping::Fixed(phi) = self.damping
+            && !(phi > 0.0 && phi <= 1.0)
+        {
+            problems.push(format!("damping factor {phi} is not in (0, 1]"));
         }
-        if let Some(s) = self.scale {
-            if !(s.is_finite() && s > 0.0) {
-                problems.push(format!("scale {s} is not positive"));
-            }
+        if let Some(s) = self.scale
+            && !(s.is_finite() && s > 0.0)
+        {
+            problems.push(format!("scale {s} is not positive"));
         }
         if let Initial::Known {
             level,

@@ -11,6 +11,8 @@ use crate::report::{ReportError, thousands};
 
 /// Size of the comparison chart, pixels.
 const COMPARE_SIZE: (u32, u32) = (1000, 760);
+/// Legend rows at most (three scenarios a row).
+const MAX_LEGEND_ROWS: usize = 6;
 
 /// The comparison of scenarios' yearly totals for the outputs `majors`.
 pub(super) fn compare_chart(run: &RunResult, majors: &[usize]) -> Result<Chart, ReportError> {
@@ -37,7 +39,10 @@ pub(super) fn compare_chart(run: &RunResult, majors: &[usize]) -> Result<Chart, 
     );
     let cols = 3usize;
     let rows = majors.len().div_ceil(cols);
-    let legend_rows = run.scenarios.len().div_ceil(3) as u32;
+    // The legend's rows are capped so the panels keep their room; the last
+    // entry then counts the scenarios left out.
+    let legend_entries = run.scenarios.len().min(3 * MAX_LEGEND_ROWS);
+    let legend_rows = legend_entries.div_ceil(3) as u32;
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, COMPARE_SIZE).into_drawing_area();
@@ -53,13 +58,12 @@ pub(super) fn compare_chart(run: &RunResult, majors: &[usize]) -> Result<Chart, 
                     .iter()
                     .sum()
             };
-            let top = run
-                .scenarios
-                .iter()
-                .flat_map(|s| shown.iter().map(move |(_, r)| total(s, r)))
-                .fold(0.0_f64, f64::max)
-                .max(1.0)
-                * 1.08;
+            let top = super::axis_top(
+                run.scenarios
+                    .iter()
+                    .flat_map(|s| shown.iter().map(move |(_, r)| total(s, r)))
+                    .fold(0.0_f64, f64::max),
+            );
             let mut chart = ChartBuilder::on(panel)
                 .caption(label(run.outputs[o]), ("sans-serif", 15))
                 .margin(8)
@@ -97,9 +101,16 @@ pub(super) fn compare_chart(run: &RunResult, majors: &[usize]) -> Result<Chart, 
         // One legend for every panel, three entries a row.
         let font = ("sans-serif", 14).into_font();
         let width = COMPARE_SIZE.0 as i32 / 3;
-        for (i, s) in run.scenarios.iter().enumerate() {
+        let at = |i: usize| (20 + width * (i as i32 % 3), 10 + 22 * (i as i32 / 3));
+        let hidden = run.scenarios.len() - legend_entries;
+        let named = if hidden > 0 {
+            legend_entries - 1
+        } else {
+            legend_entries
+        };
+        for (i, s) in run.scenarios.iter().enumerate().take(named) {
             let colour = scenario_colour(run, i);
-            let (cx, cy) = (20 + width * (i as i32 % 3), 10 + 22 * (i as i32 / 3));
+            let (cx, cy) = at(i);
             legend
                 .draw(&PathElement::new(
                     vec![(cx, cy + 7), (cx + 24, cy + 7)],
@@ -108,6 +119,13 @@ pub(super) fn compare_chart(run: &RunResult, majors: &[usize]) -> Result<Chart, 
                 .map_err(chart_err)?;
             legend
                 .draw(&Text::new(s.name.clone(), (cx + 32, cy), font.clone()))
+                .map_err(chart_err)?;
+        }
+        if hidden > 0 {
+            let (cx, cy) = at(named);
+            let more = format!("… and {} more scenarios", hidden + 1);
+            legend
+                .draw(&Text::new(more, (cx + 32, cy), font.clone()))
                 .map_err(chart_err)?;
         }
         root.present().map_err(chart_err)?;

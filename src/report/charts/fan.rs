@@ -3,7 +3,7 @@
 
 use plotters::prelude::*;
 
-use super::{Chart, YAxis, chart_err, draws_note, label, scenario_colour, time_chart, x};
+use super::{Chart, YAxis, axis_top, chart_err, draws_note, label, scenario_colour, time_chart, x};
 use crate::engine::RunResult;
 use crate::report::{History, ReportError, thousands};
 
@@ -46,14 +46,13 @@ pub(super) fn fan_chart(
         .fold(x(run.first_month), f64::min)
         .floor();
     let end = (x(last) + 1.0 / 12.0).ceil();
-    let top = run
-        .scenarios
-        .iter()
-        .flat_map(|s| s.p95[o * s.months..(o + 1) * s.months].iter())
-        .chain(points.iter().chain(&averages).map(|p| &p.1))
-        .fold(0.0_f64, |a, &b| a.max(b))
-        .max(1.0)
-        * 1.08;
+    let top = axis_top(
+        run.scenarios
+            .iter()
+            .flat_map(|s| s.p95[o * s.months..(o + 1) * s.months].iter())
+            .chain(points.iter().chain(&averages).map(|p| &p.1))
+            .fold(0.0_f64, |a, &b| a.max(b)),
+    );
 
     let source = if history.series.is_empty() {
         "no observed history (data not available)".to_string()

@@ -104,6 +104,15 @@ pub(crate) fn years(first: Month, months: usize) -> Vec<(i32, std::ops::Range<us
     out
 }
 
+/// The top of a y axis from 0 that holds values up to `max`, with 8 % room
+/// above. Plotters' tick search never ends on an infinite range (it divides
+/// the span by a scale that is itself infinite), so a top that overflows, as
+/// observed flows near `f64::MAX` make it, is held at the largest finite value.
+fn axis_top(max: f64) -> f64 {
+    let top = max.max(1.0) * 1.08;
+    if top.is_finite() { top } else { f64::MAX }
+}
+
 fn mean(v: &[f64]) -> f64 {
     if v.is_empty() {
         0.0
@@ -280,6 +289,17 @@ mod tests {
         let first = Month::new(2025, 11).unwrap();
         let y = years(first, 15);
         assert_eq!(y, vec![(2025, 0..2), (2026, 2..14), (2027, 14..15)]);
+    }
+
+    #[test]
+    fn axis_tops_are_finite_with_room_above() {
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-12 * b;
+        assert!(close(axis_top(1000.0), 1080.0));
+        assert!(close(axis_top(0.0), 1.08));
+        assert!(close(axis_top(f64::NAN), 1.08));
+        // 1.7e308 × 1.08 overflows; the axis stops at the largest finite value.
+        assert_eq!(axis_top(1.7e308).to_bits(), f64::MAX.to_bits());
+        assert_eq!(axis_top(f64::INFINITY).to_bits(), f64::MAX.to_bits());
     }
 
     #[test]
