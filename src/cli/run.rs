@@ -80,8 +80,10 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitStatus> {
             let scenarios = load_scenarios(&args.inputs, panel.last_observed, args.strict)?;
             let target = report::OutputTarget::lock(&args.out)?;
             // The observed history in the charts and report: the data file
-            // (by default the bundled one), if it can be read.
-            (panel, scenarios, args.data.load().ok(), target)
+            // (by default the bundled one). A file given that cannot be read
+            // is an error like any other bad input, not a history left out.
+            let obs = args.data.load()?;
+            (panel, scenarios, Some(obs), target)
         }
         None => {
             let obs = args.data.load()?;
