@@ -593,6 +593,15 @@ fn output_entries() -> Vec<Entry> {
             ],
         ),
         entry(
+            "compare: a cell that is not a number, located by column from 1 and named",
+            &[(
+                "summary.csv",
+                "scenario,importer,year,mean,p05,p95,baseline,delta_tonnes,delta_pct,value_usd,tariff_revenue_usd,downstream_cost_usd,credit_cost_usd,months\nbaseline,WORLD,2026,abc,1,2,1,0,0,1,0,0,0,12\n",
+            )],
+            &["compare", "--out", "{dir}"],
+            &["summary.csv`: line 2, column 4 (`mean`): `abc` is not a number"],
+        ),
+        entry(
             "run: a horizon after 2100-12",
             &[("far.yaml", "name: far\nhorizon: 2150-12\n")],
             &["run", "{dir}/far.yaml", "--out", "{dir}/out"],

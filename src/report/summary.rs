@@ -193,6 +193,33 @@ fn implausible(r: &SummaryRow) -> Option<String> {
     None
 }
 
+/// A value that does not read as its column's type, located by line, column
+/// (counted from 1) and header, with the text found.
+fn cell_problem(
+    e: &csv::Error,
+    line: u64,
+    headers: &csv::StringRecord,
+    record: &csv::StringRecord,
+) -> String {
+    let csv::ErrorKind::Deserialize { err, .. } = e.kind() else {
+        return format!("line {line}: {e}");
+    };
+    let Some(field) = err.field().map(|f| f as usize) else {
+        return format!("line {line}: {}", err.kind());
+    };
+    format!(
+        "line {line}, column {} (`{}`): `{}` {}",
+        field + 1,
+        headers.get(field).unwrap_or("?"),
+        record.get(field).unwrap_or(""),
+        match err.kind() {
+            csv::DeserializeErrorKind::ParseFloat(_) | csv::DeserializeErrorKind::ParseInt(_) =>
+                "is not a number".to_string(),
+            other => format!("cannot be read: {other}"),
+        }
+    )
+}
+
 /// Reads a `summary.csv` written by `magcast run`, refusing rows no run writes
 /// (a repeated scenario, series and year; values not finite, negative or out of
 /// order), so that `compare` never sums them.
@@ -216,7 +243,9 @@ pub fn read_summary(path: &Path) -> Result<Vec<SummaryRow>, ReportError> {
         };
         let record = record.map_err(located)?;
         let line = record.position().map_or(0, |p| p.line());
-        let row: SummaryRow = record.deserialize(Some(&headers)).map_err(located)?;
+        let row: SummaryRow = record
+            .deserialize(Some(&headers))
+            .map_err(|e| fail(cell_problem(&e, line, &headers, &record)))?;
         if let Some(why) = implausible(&row) {
             return Err(fail(format!("line {line}: {why}")));
         }
