@@ -37,7 +37,8 @@ pub use iamc::{
 pub use number::{UNAVAILABLE, fmt_pct, fmt_tonnes, thousands};
 pub use run::{projections_csv, run_table, scenarios_json};
 pub use summary::{
-    BASELINE_SCENARIO, SummaryRow, delta_pct, read_summary, summary_csv, summary_rows,
+    BASELINE_SCENARIO, SummaryRow, delta_pct, read_summary, read_summary_from_reader, summary_csv,
+    summary_rows,
 };
 pub use table::{Align, Table};
 
