@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use magcast::forecast::{FitConfig, FittedPanel, ForecastError};
+use magcast::forecast::{FitConfig, FittedPanel, ForecastError, forecast_panel};
 use magcast::report::{self, ReportError};
 use serde_json::{Value, json};
 
@@ -117,4 +117,24 @@ fn intervention_months_without_an_index_are_refused() {
         ),
         "{reason}"
     );
+}
+
+/// models_file, 2026-12-02: a WORLD level of 3e60 t a month is finite, so the
+/// check let it through, but the quantiles (kept as f32) overflowed and the
+/// forecast's bounds were NaN. The forecast is now refused, naming the series
+/// and month.
+#[test]
+fn a_forecast_that_overflows_is_refused() {
+    let mut v: Value = serde_json::from_str(&std::fs::read_to_string(MODELS).unwrap()).unwrap();
+    v["series"][0]["params"][0] = json!(3e60);
+    let panel = FittedPanel::from_json(&v.to_string(), Path::new("m.json")).unwrap();
+    let until = panel.last_observed.plus(12);
+    match forecast_panel(&panel, until, &[90.0], 8, 7) {
+        Err(ForecastError::Request(why)) => assert!(
+            why.starts_with("the forecast of WORLD in 2026-01 is not a finite number"),
+            "{why}"
+        ),
+        Ok(f) => panic!("accepted: upper bound {}", f.upper[0][0][0]),
+        Err(e) => panic!("{e}"),
+    }
 }
