@@ -10,10 +10,7 @@ fuzz_target!(|bytes: &[u8]| {
         return;
     };
     if let Ok(span) = text.parse::<Span>() {
-        let again: Span = span
-            .to_string()
-            .parse()
-            .expect("a span's display parses");
+        let again: Span = span.to_string().parse().expect("a span's display parses");
         assert_eq!(span, again);
         assert!(span.len() >= 1);
     }

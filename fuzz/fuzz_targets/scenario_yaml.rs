@@ -13,8 +13,8 @@ fuzz_target!(|bytes: &[u8]| {
     };
     let path = Path::new("/nonexistent/fuzz.yaml");
     if let Ok(file) = scenario::read_text(path, text.to_string()) {
-        let (specs, _) = scenario::resolve(&[file]);
-        for spec in specs.iter().take(64) {
+        let resolved = scenario::resolve(&[file]);
+        for spec in resolved.specs.iter().take(64) {
             let _ = scenario::check(spec, ValidationContext { first_month: None });
         }
     }

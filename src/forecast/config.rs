@@ -327,11 +327,20 @@ impl FitConfig {
     /// [`ForecastError::Config`] only if the build bundled a file that does not
     /// check (the tests check it, so a release never does).
     pub fn bundled() -> Result<FitConfig, ForecastError> {
-        let source = YamlSource::new(
+        FitConfig::from_text(
             Path::new(BUNDLED_FIT_CONFIG_NAME),
             BUNDLED_FIT_CONFIG_TEXT.to_string(),
-        );
-        FitConfigSpec::from_source(source).and_then(|(spec, source)| spec.check(&source))
+        )
+    }
+
+    /// Parses and checks configuration text already in memory (the fuzz
+    /// target's way in, with no file per input); `path` names it in messages.
+    ///
+    /// # Errors
+    /// As [`FitConfigSpec::check`], and for text that is not YAML of this form.
+    pub fn from_text(path: &Path, text: String) -> Result<FitConfig, ForecastError> {
+        let (spec, source) = FitConfigSpec::from_source(YamlSource::new(path, text))?;
+        spec.check(&source)
     }
 
     /// Reads and checks a configuration file.

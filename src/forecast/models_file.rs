@@ -144,6 +144,19 @@ fn series_problems(s: &FittedSeries, has_world: bool) -> Vec<String> {
             problems.push(format!("{key}: {got} values, the model has {want}"));
         }
     }
+    let (SeriesModel::Trend { interventions, .. } | SeriesModel::Share { interventions, .. }) =
+        &s.model;
+    let windows = interventions.n_params();
+    if interventions.params.len() != interventions.months.len()
+        || interventions.params.iter().any(|&j| j >= windows)
+    {
+        problems.push(format!(
+            "model.interventions: {} months, {} window indices; each must be 0 to {}",
+            interventions.months.len(),
+            interventions.params.len(),
+            windows as i64 - 1
+        ));
+    }
     if s.params.iter().any(|v| !v.is_finite()) {
         problems.push("params: every estimate must be a finite number".into());
     }

@@ -419,7 +419,8 @@ pub fn check_stored_draws(paths: usize, months: usize, series: usize) -> Result<
 ///
 /// # Errors
 /// [`ForecastError::Request`] for a horizon before the data end, no paths or
-/// levels outside (0, 100), or more draws than [`MAX_STORED_DRAWS`].
+/// levels outside (0, 100), more draws than [`MAX_STORED_DRAWS`], or a mean or
+/// bound that is not finite.
 pub fn forecast_panel(
     panel: &FittedPanel,
     until: Month,
@@ -495,7 +496,7 @@ pub fn forecast_panel(
             .map(|i| (0..n_m).map(|k| f(i * n_m + k)).collect())
             .collect()
     };
-    Ok(PanelForecast {
+    let forecast = PanelForecast {
         importers: sampler.importers().to_vec(),
         months: sampler.months().collect(),
         levels: levels.to_vec(),
@@ -508,6 +509,27 @@ pub fn forecast_panel(
             .collect(),
         paths,
         seed,
+    };
+    match first_non_finite(&forecast) {
+        Some(problem) => Err(ForecastError::Request(problem)),
+        None => Ok(forecast),
+    }
+}
+
+/// The first mean or bound that is not finite, described: a models file whose
+/// finite parameters overflow (a level of 1e60 t beyond f32's range in the
+/// quantiles) must be refused, not printed as NaN.
+fn first_non_finite(f: &PanelForecast) -> Option<String> {
+    let grids = std::iter::once(&f.mean).chain(&f.lower).chain(&f.upper);
+    grids.into_iter().find_map(|grid| {
+        grid.iter().zip(&f.importers).find_map(|(row, importer)| {
+            let k = row.iter().position(|v| !v.is_finite())?;
+            Some(format!(
+                "the forecast of {importer} in {} is not a finite number (the models' \
+                 values overflow): fit them again",
+                f.months[k]
+            ))
+        })
     })
 }
 

@@ -43,7 +43,8 @@ pub use output_set::{OutputFile, OutputSetError, OutputTarget};
 pub use run::{projections_csv, run_table, scenarios_json};
 pub use run_outputs::{run_outputs, write_run_outputs};
 pub use summary::{
-    BASELINE_SCENARIO, SummaryRow, delta_pct, read_summary, summary_csv, summary_rows,
+    BASELINE_SCENARIO, SummaryRow, delta_pct, read_summary, read_summary_from_reader, summary_csv,
+    summary_rows,
 };
 pub use table::{Align, Table};
 

@@ -227,11 +227,27 @@ fn cell_problem(
 /// # Errors
 /// [`ReportError::Read`] naming the file and line.
 pub fn read_summary(path: &Path) -> Result<Vec<SummaryRow>, ReportError> {
+    let file = std::fs::File::open(path).map_err(|e| ReportError::Read {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    read_summary_from_reader(file, path)
+}
+
+/// [`read_summary`] on text from any reader (the fuzz target's way in, with
+/// no file per input); `path` names it in messages.
+///
+/// # Errors
+/// As [`read_summary`].
+pub fn read_summary_from_reader(
+    text: impl std::io::Read,
+    path: &Path,
+) -> Result<Vec<SummaryRow>, ReportError> {
     let fail = |reason: String| ReportError::Read {
         path: path.to_path_buf(),
         reason,
     };
-    let mut reader = csv::Reader::from_path(path).map_err(|e| fail(e.to_string()))?;
+    let mut reader = csv::Reader::from_reader(text);
     let headers = reader.headers().map_err(|e| fail(e.to_string()))?.clone();
     let mut rows: Vec<SummaryRow> = Vec::new();
     let mut seen: std::collections::HashMap<(String, String, i32), u64> =
