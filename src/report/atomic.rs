@@ -19,17 +19,26 @@ impl WriteError {
     /// A folder that does not exist, is a file, or may not be written is the
     /// user's to fix.
     pub fn is_bad_input(&self) -> bool {
-        use std::io::ErrorKind as K;
-        matches!(
-            self.source.kind(),
-            K::NotFound
-                | K::PermissionDenied
-                | K::NotADirectory
-                | K::IsADirectory
-                | K::ReadOnlyFilesystem
-                | K::AlreadyExists
-        )
+        is_users_to_fix(self.source.kind())
     }
+}
+
+/// I/O failures the user fixes (a missing, unwritable or full place), as
+/// opposed to faults of the program: exit code 2 rather than 1.
+pub(crate) fn is_users_to_fix(kind: std::io::ErrorKind) -> bool {
+    use std::io::ErrorKind as K;
+    matches!(
+        kind,
+        K::NotFound
+            | K::PermissionDenied
+            | K::NotADirectory
+            | K::IsADirectory
+            | K::ReadOnlyFilesystem
+            | K::AlreadyExists
+            | K::StorageFull
+            | K::QuotaExceeded
+            | K::FileTooLarge
+    )
 }
 
 /// Writes `bytes` to `path` atomically (temporary file, then rename).

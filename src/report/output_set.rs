@@ -76,20 +76,8 @@ pub enum OutputSetError {
 impl OutputSetError {
     /// A folder that cannot be used, is full, or is busy is the user's to fix.
     pub fn is_bad_input(&self) -> bool {
-        use std::io::ErrorKind as K;
         match self {
-            OutputSetError::Io { source, .. } => matches!(
-                source.kind(),
-                K::NotFound
-                    | K::PermissionDenied
-                    | K::NotADirectory
-                    | K::IsADirectory
-                    | K::ReadOnlyFilesystem
-                    | K::AlreadyExists
-                    | K::StorageFull
-                    | K::QuotaExceeded
-                    | K::FileTooLarge
-            ),
+            OutputSetError::Io { source, .. } => super::atomic::is_users_to_fix(source.kind()),
             _ => true,
         }
     }
