@@ -99,25 +99,19 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitStatus> {
         .map(|s| engine::draws_for(s, args.draws) as u64)
         .sum();
     let bar = progress_bar(total);
-    let result = engine::run(
-        &panel,
-        &scenarios,
-        RunOptions {
-            seed: args.seed,
-            draws: args.draws,
-        },
-        &|n| bar.inc(n),
-    )?;
+    let options = RunOptions {
+        seed: args.seed,
+        draws: args.draws,
+    };
+    let digest = report::run_into(target, &panel, &scenarios, options, obs.as_ref(), &|n| {
+        bar.inc(n);
+    })?;
     bar.finish_and_clear();
-    target.write(&report::run_outputs(
-        &result,
-        &scenarios,
-        &panel,
-        obs.as_ref(),
-    )?)?;
+    let shown = report::shown_note(digest.shown.scenarios.len(), digest.scenarios_run)
+        .map_or_else(String::new, |n| format!("{n}\n"));
     print(&format!(
-        "{}\nWrote projections.csv, summary.csv, iamc.csv, scenarios.json, report.html and charts/*.svg to {}\n",
-        report::run_table(&result),
+        "{}{shown}\nWrote projections.csv, summary.csv, iamc.csv, scenarios.json, report.html and charts/*.svg to {}\n",
+        report::run_table(&digest.shown),
         args.out.display()
     ))?;
     // On stderr: the thread count and time vary between runs, the outputs don't.

@@ -5,17 +5,11 @@
 //! quantity, the series and the month or year, so nothing with NaN or inf is
 //! written with exit code 0.
 
-use super::run::{RunResult, ScenarioResult};
+use super::run::ScenarioResult;
 use crate::data::{Importer, Month};
 
-/// The first value of `result` that is not finite, described for people.
-pub(crate) fn first_non_finite(run: &RunResult) -> Option<String> {
-    run.scenarios
-        .iter()
-        .find_map(|s| scenario(s, &run.outputs, run.first_month))
-}
-
-fn scenario(s: &ScenarioResult, outputs: &[Importer], first: Month) -> Option<String> {
+/// The first value of one scenario's result that is not finite.
+pub(super) fn scenario(s: &ScenarioResult, outputs: &[Importer], first: Month) -> Option<String> {
     let monthly: [(&str, &[f64]); 9] = [
         ("mean imports", &s.mean),
         ("p05", &s.p05),

@@ -1,10 +1,12 @@
 //! The engine: scenarios applied to the baseline, in parallel, with Monte Carlo
 //! uncertainty. `layout` maps importers onto disjoint units that add up,
 //! `drivers` computes one draw (docs/model.md §3), `substitution` the trade
-//! model's step in it (§3.9), `run` draws and aggregates, and `finite` refuses a
+//! model's step in it (§3.9), `run` draws and aggregates one scenario,
+//! `runner` streams a run's scenarios a batch at a time, and `finite` refuses a
 //! result with a value that is not finite; `trade` is the static trade-model
 //! core (§3.14) that the engine's step is checked against.
 
+mod baseline_paths;
 mod budget;
 mod drivers;
 mod finite;
@@ -13,13 +15,15 @@ mod prepare;
 mod quantiles;
 mod routes;
 mod run;
+mod runner;
 mod substitution;
 mod tariff;
 pub mod trade;
 
 pub use budget::MAX_WORK_CELLS;
 pub use layout::{Layout, Unit};
-pub use run::{MEAN_PATHS, RunOptions, RunResult, ScenarioResult, Yearly, draws_for, run};
+pub use run::{MEAN_PATHS, RunOptions, RunResult, ScenarioResult, Yearly, draws_for};
+pub use runner::{Runner, run};
 pub use substitution::YearlyTrade;
 
 #[cfg(test)]

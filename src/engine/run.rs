@@ -1,20 +1,19 @@
-//! Running scenarios: baseline paths shared by every scenario (common random
-//! numbers, so differences between scenarios are not sampling noise), draws in
-//! parallel with a random stream per (seed, scenario, draw), and each scenario
-//! reduced to means and quantiles as soon as its draws are done.
+//! One scenario's draws: in parallel, with a random stream per (seed,
+//! scenario, draw), on the run's shared baseline paths, reduced to means and
+//! quantiles as soon as they are done; and the types of a run's results.
 
 use rand::SeedableRng;
 use rand_pcg::Pcg64Mcg;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use super::baseline_paths::{BaselinePaths, truncated_mean};
 use super::drivers::{DrawResult, simulate};
 use super::layout::Layout;
 use super::prepare::Prepared;
 use super::quantiles::column_quantiles;
 use super::substitution::{TRADE_SUMS, YearlyTrade, add_trade};
 use crate::data::{Importer, Month};
-use crate::forecast::{FittedPanel, ForecastError, PathSampler};
 use crate::scenario::Scenario;
 
 /// Paths averaged for the baseline mean when no scenario draws more.
@@ -111,6 +110,19 @@ pub struct RunResult {
     pub scenarios: Vec<ScenarioResult>,
 }
 
+impl RunResult {
+    /// The run without its scenarios' results.
+    pub fn header(&self) -> RunResult {
+        RunResult {
+            outputs: self.outputs.clone(),
+            first_month: self.first_month,
+            seed: self.seed,
+            baseline_paths: self.baseline_paths,
+            scenarios: Vec::new(),
+        }
+    }
+}
+
 /// 64-bit FNV-1a of a name, so that a scenario's stream depends on its name.
 fn name_hash(name: &str) -> u64 {
     name.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
@@ -118,79 +130,11 @@ fn name_hash(name: &str) -> u64 {
     })
 }
 
-fn mix(a: u64, b: u64) -> u64 {
+pub(super) fn mix(a: u64, b: u64) -> u64 {
     let mut z = a ^ b.wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(17);
     z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
     z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
     z ^ (z >> 31)
-}
-
-/// Baseline paths on the layout's units: `[path][unit][month]`.
-struct BaselinePaths {
-    units: usize,
-    months: usize,
-    paths: Vec<f64>,
-    count: usize,
-    mean: Vec<f64>,
-}
-
-impl BaselinePaths {
-    fn draw(sampler: &PathSampler<'_>, layout: &Layout, count: usize) -> BaselinePaths {
-        let months = sampler.n_months();
-        let series = sampler.importers().len();
-        let units = layout.units.len();
-        let mut paths = vec![0.0; count * units * months];
-        paths
-            .par_chunks_mut(units * months)
-            .enumerate()
-            .for_each_init(
-                || vec![0.0; series * months],
-                |raw, (d, dst)| {
-                    sampler.sample(d as u64, raw);
-                    for (u, (add, sub)) in layout.base_from.iter().enumerate() {
-                        for t in 0..months {
-                            let v = raw[add * months + t]
-                                - sub.iter().map(|s| raw[s * months + t]).sum::<f64>();
-                            dst[u * months + t] = v.max(0.0);
-                        }
-                    }
-                },
-            );
-        let mut mean = vec![0.0; units * months];
-        for path in paths.chunks(units * months) {
-            for (m, v) in mean.iter_mut().zip(path) {
-                *m += v;
-            }
-        }
-        for m in &mut mean {
-            *m /= count as f64;
-        }
-        BaselinePaths {
-            units,
-            months,
-            paths,
-            count,
-            mean,
-        }
-    }
-
-    /// Path `d` (or the mean) for `months` months: the stored path itself when
-    /// it has exactly that many, else a truncated copy in `buf`.
-    fn path<'a>(&'a self, d: Option<usize>, months: usize, buf: &'a mut Vec<f64>) -> &'a [f64] {
-        let size = self.units * self.months;
-        let src = match d {
-            Some(d) => &self.paths[(d % self.count) * size..][..size],
-            None => &self.mean[..],
-        };
-        if months == self.months {
-            return src;
-        }
-        buf.clear();
-        for u in 0..self.units {
-            buf.extend_from_slice(&src[u * self.months..u * self.months + months]);
-        }
-        buf
-    }
 }
 
 /// The draws a scenario runs. A scenario with nothing uncertain runs one (more
@@ -205,66 +149,6 @@ pub fn draws_for(scenario: &Scenario, overridden: Option<usize>) -> usize {
     overridden.unwrap_or(scenario.draws).max(1)
 }
 
-/// Runs every scenario against the panel's baseline; `progress` is told how
-/// many draws have finished (for a progress bar).
-///
-/// # Errors
-/// [`ForecastError`] if the baseline cannot be sampled to the horizon, and
-/// [`ForecastError::Request`] when a result would not be finite (nothing is
-/// returned to write) or the run is beyond [`MAX_WORK_CELLS`](super::MAX_WORK_CELLS)
-/// (checked before anything is drawn).
-pub fn run(
-    panel: &FittedPanel,
-    scenarios: &[Scenario],
-    options: RunOptions,
-    progress: &(dyn Fn(u64) + Sync),
-) -> Result<RunResult, ForecastError> {
-    let first = panel.last_observed.plus(1);
-    let until = scenarios
-        .iter()
-        .map(|s| s.horizon)
-        .max()
-        .unwrap_or(first)
-        .max(first);
-    let sampler = PathSampler::new(panel, until, options.seed)?;
-    let layout = Layout::new(sampler.importers());
-    let draws_of = |s: &Scenario| draws_for(s, options.draws);
-    super::budget::check_work(scenarios, draws_of, layout.outputs.len(), first)?;
-    let needed = scenarios
-        .iter()
-        .filter(|s| s.assumptions.baseline_uncertainty)
-        .map(draws_of)
-        .max()
-        .unwrap_or(0)
-        .max(MEAN_PATHS);
-    let base = BaselinePaths::draw(&sampler, &layout, needed);
-    let results = scenarios
-        .par_iter()
-        .map(|s| {
-            run_one(
-                s,
-                &layout,
-                &base,
-                first,
-                draws_of(s),
-                options.seed,
-                progress,
-            )
-        })
-        .collect();
-    let result = RunResult {
-        outputs: layout.outputs.clone(),
-        first_month: first,
-        seed: options.seed,
-        baseline_paths: base.count,
-        scenarios: results,
-    };
-    match super::finite::first_non_finite(&result) {
-        Some(problem) => Err(ForecastError::Request(problem)),
-        None => Ok(result),
-    }
-}
-
 /// Sums of one chunk of draws: six of §3.10's money and volumes, then the
 /// trade model's [`TRADE_SUMS`].
 struct Partial {
@@ -274,7 +158,7 @@ struct Partial {
 /// Sums kept per unit and month.
 const SUMS: usize = 6 + TRADE_SUMS;
 
-fn run_one(
+pub(super) fn run_one(
     scenario: &Scenario,
     layout: &Layout,
     base: &BaselinePaths,
@@ -523,9 +407,4 @@ fn expand_trade(compact: &[f64], units: &[usize], months: usize, cells: usize) -
         out[u * months..(u + 1) * months].copy_from_slice(row);
     }
     out
-}
-
-fn truncated_mean(base: &BaselinePaths, months: i32) -> Vec<f64> {
-    let mut buf = Vec::new();
-    base.path(None, months.max(0) as usize, &mut buf).to_vec()
 }

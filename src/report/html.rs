@@ -66,6 +66,8 @@ pub fn report_html(
     let title = "China's rare-earth magnet exports by importer: scenario projections";
     let months = run.scenarios.iter().map(|s| s.months).max().unwrap_or(0);
     let horizon = run.first_month.plus(months as i32 - 1);
+    // `scenarios` is every scenario run; `run` may hold only those shown.
+    let ran = scenarios.len().max(run.scenarios.len());
     h.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
     h.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
     let _ = writeln!(h, "<title>{}</title>", escape_html(title));
@@ -77,10 +79,13 @@ pub fn report_html(
          tonnes, projected {} to {} under {} scenario{} by magcast {}.</p>",
         run.first_month,
         horizon,
-        run.scenarios.len(),
-        if run.scenarios.len() == 1 { "" } else { "s" },
+        thousands(ran as f64, 0),
+        if ran == 1 { "" } else { "s" },
         env!("CARGO_PKG_VERSION")
     );
+    if let Some(note) = super::shown_note(run.scenarios.len(), ran) {
+        let _ = writeln!(h, "<p class=\"note\">{}</p>", escape_html(&note));
+    }
     h.push_str(
         "<nav><ul><li><a href=\"#provenance\">Provenance</a></li>\
          <li><a href=\"#scenarios\">Scenarios</a></li>\

@@ -122,40 +122,81 @@ pub fn comparison_series(c: &Comparison) -> IamcSeries {
     out
 }
 
-/// Writes series in IAMC format, one column per year.
+/// Writes series in IAMC format, one column per year (the years any series has).
 ///
 /// # Errors
 /// [`ReportError::Csv`] if writing fails.
 pub fn iamc_csv(series: &IamcSeries, out: impl std::io::Write) -> Result<(), ReportError> {
     let years: BTreeSet<i32> = series.values().flat_map(|v| v.keys().copied()).collect();
-    let mut w = csv::Writer::from_writer(out);
-    let mut header = vec![
-        "model".to_string(),
-        "scenario".into(),
-        "region".into(),
-        "variable".into(),
-        "unit".into(),
-    ];
-    header.extend(years.iter().map(i32::to_string));
-    w.write_record(&header)?;
-    let model = model_name();
-    for ((scenario, region, variable, unit), values) in series {
-        let mut row = vec![
-            model.clone(),
-            scenario.clone(),
-            region.clone(),
-            variable.clone(),
-            unit.clone(),
-        ];
-        row.extend(
-            years
-                .iter()
-                .map(|y| values.get(y).map(|v| format!("{v}")).unwrap_or_default()),
-        );
-        w.write_record(&row)?;
-    }
-    w.flush().map_err(|e| ReportError::Csv(e.into()))?;
+    let mut w = IamcWriter::new(out, years.into_iter().collect())?;
+    w.write(series)?;
+    w.finish()?;
     Ok(())
+}
+
+/// An IAMC file written a group of series at a time (a run's scenarios as they
+/// come), under a header of years fixed in advance.
+pub struct IamcWriter<W: std::io::Write> {
+    w: csv::Writer<W>,
+    years: Vec<i32>,
+    model: String,
+}
+
+impl<W: std::io::Write> IamcWriter<W> {
+    /// Writes the header: the five IAMC columns, then `years` in order.
+    ///
+    /// # Errors
+    /// [`ReportError::Csv`] if writing fails.
+    pub fn new(out: W, years: Vec<i32>) -> Result<IamcWriter<W>, ReportError> {
+        let mut w = csv::Writer::from_writer(out);
+        let mut header = vec![
+            "model".to_string(),
+            "scenario".into(),
+            "region".into(),
+            "variable".into(),
+            "unit".into(),
+        ];
+        header.extend(years.iter().map(i32::to_string));
+        w.write_record(&header)?;
+        Ok(IamcWriter {
+            w,
+            years,
+            model: model_name(),
+        })
+    }
+
+    /// Writes `series` in their order; a year outside the header is left out.
+    ///
+    /// # Errors
+    /// [`ReportError::Csv`] if writing fails.
+    pub fn write(&mut self, series: &IamcSeries) -> Result<(), ReportError> {
+        for ((scenario, region, variable, unit), values) in series {
+            let mut row = vec![
+                self.model.clone(),
+                scenario.clone(),
+                region.clone(),
+                variable.clone(),
+                unit.clone(),
+            ];
+            row.extend(
+                self.years
+                    .iter()
+                    .map(|y| values.get(y).map(|v| format!("{v}")).unwrap_or_default()),
+            );
+            self.w.write_record(&row)?;
+        }
+        Ok(())
+    }
+
+    /// Flushes the file and hands back the writer.
+    ///
+    /// # Errors
+    /// [`ReportError::Csv`] if writing fails.
+    pub fn finish(self) -> Result<W, ReportError> {
+        self.w
+            .into_inner()
+            .map_err(|e| ReportError::Csv(e.into_error().into()))
+    }
 }
 
 /// Reads an IAMC CSV back (for round trips and for users' own files).

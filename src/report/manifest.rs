@@ -6,8 +6,6 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use super::output_set::OutputFile;
-
 /// The name of the manifest inside a set.
 pub const MANIFEST: &str = "manifest.json";
 /// What a manifest's `format` says.
@@ -42,18 +40,12 @@ pub struct ManifestEntry {
 }
 
 impl Manifest {
-    /// The manifest of `files`.
-    pub fn of(files: &[OutputFile]) -> Manifest {
+    /// The manifest of `files`, in the order written.
+    pub fn new(files: Vec<ManifestEntry>) -> Manifest {
         Manifest {
             format: FORMAT.into(),
             magcast_version: env!("CARGO_PKG_VERSION").into(),
-            files: files
-                .iter()
-                .map(|f| ManifestEntry {
-                    path: f.path.clone(),
-                    bytes: f.bytes.len() as u64,
-                })
-                .collect(),
+            files,
         }
     }
 

@@ -18,6 +18,7 @@ mod number;
 mod output_set;
 mod run;
 mod run_outputs;
+mod staged;
 mod summary;
 mod table;
 mod tariffs;
@@ -35,16 +36,23 @@ pub use fit::{fit_table, residual_table};
 pub use forecast::{forecast_csv, forecast_json, forecast_table};
 pub use html::{escape_html, report_html};
 pub use iamc::{
-    IMPORTS, IamcSeries, comparison_series, iamc_csv, model_name, read_iamc, summary_series,
+    IMPORTS, IamcSeries, IamcWriter, comparison_series, iamc_csv, model_name, read_iamc,
+    summary_series,
 };
 pub use manifest::{MANIFEST, Manifest, ManifestEntry};
 pub use number::{UNAVAILABLE, fmt_pct, fmt_tonnes, thousands};
 pub use output_set::{OutputFile, OutputSetError, OutputTarget};
-pub use run::{projections_csv, run_table, scenarios_json};
-pub use run_outputs::{run_outputs, write_run_outputs};
+pub use run::{
+    PROJECTIONS_HEADER, projection_rows, projections_csv, run_table, scenarios_json,
+    write_scenarios_json,
+};
+pub use run_outputs::{
+    REPORT_SCENARIOS, RunDigest, run_and_write, run_into, shown_note, write_run_outputs,
+};
+pub use staged::{StagedFile, StagedSet};
 pub use summary::{
-    BASELINE_SCENARIO, SummaryRow, delta_pct, read_summary, read_summary_from_reader, summary_csv,
-    summary_rows,
+    BASELINE_SCENARIO, SummaryRow, delta_pct, read_summary, read_summary_from_reader,
+    scenario_rows, summary_csv, summary_rows,
 };
 pub use table::{Align, Table};
 

@@ -13,15 +13,17 @@
 //! are removed. A folder that holds anything but a magcast output set is never
 //! replaced.
 //!
-//! Test only: `MAGCAST_TEST_PAUSE_WRITE_MS` makes the writer sleep that many
-//! milliseconds before each file and before the swap, so tests can interrupt it.
+//! The new set is written through a [`StagedSet`] (`staged.rs`), whole files
+//! or streamed ones. Test only: `MAGCAST_TEST_PAUSE_WRITE_MS` makes the writer
+//! sleep that many milliseconds before each file and before the swap, so tests
+//! can interrupt it.
 
 use std::ffi::OsString;
 use std::fs::File;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::manifest::{MANIFEST, Manifest, is_legacy_output};
+use super::staged::StagedSet;
 
 /// An output set could not be written; the target is as it was.
 #[derive(Debug, thiserror::Error)]
@@ -220,36 +222,41 @@ impl OutputTarget {
     /// [`OutputSetError`] naming the folder; the old set, if any, is left as
     /// it was and the temporary folder is removed.
     pub fn write(self, files: &[OutputFile]) -> Result<(), OutputSetError> {
+        let mut staged = self.stage()?;
+        for f in files {
+            staged.add(f)?;
+        }
+        staged.commit()
+    }
+
+    /// Starts the new set in a temporary sibling folder, for files written
+    /// one at a time ([`StagedSet`]); nothing is replaced until
+    /// [`StagedSet::commit`].
+    ///
+    /// # Errors
+    /// [`OutputSetError`] naming the folder if it cannot be replaced or the
+    /// temporary folder cannot be made.
+    pub fn stage(self) -> Result<StagedSet, OutputSetError> {
         check_replaceable(&self.path)?;
         let tmp = tempfile::Builder::new()
             .prefix(&hidden(&self.name, "magcast-tmp-"))
             .tempdir_in(&self.parent)
             .map_err(self.io("creating the temporary folder"))?;
         set_folder_mode(tmp.path()).map_err(self.io("creating the temporary folder"))?;
-        let manifest = OutputFile {
-            path: MANIFEST.into(),
-            bytes: serde_json::to_vec_pretty(&Manifest::of(files)).map_err(|e| {
-                self.io("writing the manifest")(std::io::Error::other(e.to_string()))
-            })?,
-        };
-        for f in files.iter().chain(std::iter::once(&manifest)) {
-            test_pause();
-            write_synced(tmp.path(), f).map_err(self.io(&format!(
-                "writing `{}` into `{}`",
-                f.path,
-                tmp.path().display()
-            )))?;
-        }
-        sync_folders(tmp.path(), files).map_err(self.io("syncing the temporary folder"))?;
-        test_pause();
-        swap(tmp.path(), &self.path).map_err(self.io("moving the new set into place"))?;
-        sync_folder(&self.parent).map_err(self.io("syncing its parent folder"))?;
-        // `tmp` now holds the old set (or nothing) and is removed on drop.
-        drop(tmp);
-        Ok(())
+        Ok(StagedSet::new(self, tmp))
     }
 
-    fn io(&self, what: &str) -> impl FnOnce(std::io::Error) -> OutputSetError + use<> {
+    /// Checks again, just before the swap, that the target may be replaced.
+    pub(super) fn recheck(&self) -> Result<(), OutputSetError> {
+        check_replaceable(&self.path)
+    }
+
+    /// The target's parent folder.
+    pub(super) fn parent(&self) -> &Path {
+        &self.parent
+    }
+
+    pub(super) fn io(&self, what: &str) -> impl FnOnce(std::io::Error) -> OutputSetError + use<> {
         io_error(&self.path, what)
     }
 
@@ -360,35 +367,6 @@ fn first_foreign(
     Ok(None)
 }
 
-/// Writes `f` under `dir`, creating its folders, and syncs it.
-fn write_synced(dir: &Path, f: &OutputFile) -> std::io::Result<()> {
-    let path = dir.join(&f.path);
-    if let Some(p) = path.parent() {
-        std::fs::create_dir_all(p)?;
-    }
-    let mut file = File::create(&path)?;
-    file.write_all(&f.bytes)?;
-    file.sync_all()
-}
-
-/// Syncs every folder the files were written in, then `dir` itself.
-fn sync_folders(dir: &Path, files: &[OutputFile]) -> std::io::Result<()> {
-    let mut subs: Vec<&str> = files
-        .iter()
-        .filter_map(|f| f.path.rsplit_once('/').map(|(d, _)| d))
-        .collect();
-    subs.sort_unstable();
-    subs.dedup();
-    for sub in subs {
-        sync_folder(&dir.join(sub))?;
-    }
-    sync_folder(dir)
-}
-
-fn sync_folder(dir: &Path) -> std::io::Result<()> {
-    File::open(dir)?.sync_all()
-}
-
 /// The temporary folder is private (0700); an output folder is an ordinary one.
 fn set_folder_mode(dir: &Path) -> std::io::Result<()> {
     #[cfg(unix)]
@@ -399,45 +377,4 @@ fn set_folder_mode(dir: &Path) -> std::io::Result<()> {
     #[cfg(not(unix))]
     let _ = dir;
     Ok(())
-}
-
-/// Puts the folder `new` at `target`, leaving the old set (if any) at `new`.
-#[cfg(target_os = "linux")]
-fn swap(new: &Path, target: &Path) -> std::io::Result<()> {
-    use rustix::fs::{CWD, RenameFlags, renameat_with};
-    match renameat_with(CWD, new, CWD, target, RenameFlags::EXCHANGE) {
-        Ok(()) => Ok(()),
-        Err(rustix::io::Errno::NOENT) if !target.exists() => {
-            renameat_with(CWD, new, CWD, target, RenameFlags::NOREPLACE).map_err(Into::into)
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
-/// Puts the folder `new` at `target`, leaving the old set (if any) at `new`:
-/// two renames, between which `target` is missing for an instant.
-#[cfg(not(target_os = "linux"))]
-fn swap(new: &Path, target: &Path) -> std::io::Result<()> {
-    if !target.exists() {
-        return std::fs::rename(new, target);
-    }
-    let mut aside = new.as_os_str().to_owned();
-    aside.push("-old");
-    let aside = PathBuf::from(aside);
-    std::fs::rename(target, &aside)?;
-    if let Err(e) = std::fs::rename(new, target) {
-        std::fs::rename(&aside, target)?;
-        return Err(e);
-    }
-    std::fs::rename(&aside, new)
-}
-
-/// Sleeps for `MAGCAST_TEST_PAUSE_WRITE_MS` (tests only; unset: no pause).
-fn test_pause() {
-    if let Some(ms) = std::env::var("MAGCAST_TEST_PAUSE_WRITE_MS")
-        .ok()
-        .and_then(|v| v.parse::<u64>().ok())
-    {
-        std::thread::sleep(std::time::Duration::from_millis(ms));
-    }
 }

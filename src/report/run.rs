@@ -2,14 +2,31 @@
 //! `scenarios.json` (every scenario as resolved and run, with provenance), and a
 //! short table for the terminal.
 
+use std::fmt::Write as _;
+
 use serde::Serialize;
 
 use super::ReportError;
 use super::number::thousands;
 use super::table::{Align, Table};
+use crate::data::{Importer, Month};
 use crate::engine::{RunResult, ScenarioResult};
 use crate::forecast::FittedPanel;
 use crate::scenario::{Scenario, TariffSchedule};
+
+/// The columns of `projections.csv`, the contract of docs/model.md.
+pub const PROJECTIONS_HEADER: [&str; 10] = [
+    "scenario",
+    "importer",
+    "period",
+    "mean",
+    "p05",
+    "p50",
+    "p95",
+    "baseline",
+    "value_usd",
+    "tariff_revenue_usd",
+];
 
 /// `scenario,importer,period,mean,p05,p50,p95,baseline,value_usd,tariff_revenue_usd`,
 /// one row per scenario, importer (with ROW and WORLD) and month.
@@ -18,37 +35,44 @@ use crate::scenario::{Scenario, TariffSchedule};
 /// [`ReportError::Csv`] if writing fails.
 pub fn projections_csv(run: &RunResult, out: impl std::io::Write) -> Result<(), ReportError> {
     let mut w = csv::Writer::from_writer(out);
-    w.write_record([
-        "scenario",
-        "importer",
-        "period",
-        "mean",
-        "p05",
-        "p50",
-        "p95",
-        "baseline",
-        "value_usd",
-        "tariff_revenue_usd",
-    ])?;
-    let mut row: Vec<String> = Vec::with_capacity(10);
+    w.write_record(PROJECTIONS_HEADER)?;
     for s in &run.scenarios {
-        for (o, importer) in run.outputs.iter().enumerate() {
-            for t in 0..s.months {
-                let c = o * s.months + t;
-                row.clear();
-                row.push(s.name.clone());
-                row.push(importer.code().to_string());
-                row.push(run.first_month.plus(t as i32).to_string());
-                for v in [s.mean[c], s.p05[c], s.p50[c], s.p95[c], s.baseline[c]] {
-                    row.push(format!("{v:.3}"));
-                }
-                row.push(format!("{:.0}", s.value_usd[c]));
-                row.push(format!("{:.0}", s.tariff_revenue_usd[c]));
-                w.write_record(&row)?;
-            }
-        }
+        projection_rows(&mut w, &run.outputs, run.first_month, s)?;
     }
     w.flush().map_err(|e| ReportError::Csv(e.into()))?;
+    Ok(())
+}
+
+/// One scenario's rows of `projections.csv` (without the header).
+///
+/// # Errors
+/// [`ReportError::Csv`] if writing fails.
+pub fn projection_rows<W: std::io::Write>(
+    w: &mut csv::Writer<W>,
+    outputs: &[Importer],
+    first: Month,
+    s: &ScenarioResult,
+) -> Result<(), ReportError> {
+    let mut number = String::new();
+    for (o, importer) in outputs.iter().enumerate() {
+        for t in 0..s.months {
+            let c = o * s.months + t;
+            w.write_field(&s.name)?;
+            w.write_field(importer.code())?;
+            w.write_field(first.plus(t as i32).to_string())?;
+            for v in [s.mean[c], s.p05[c], s.p50[c], s.p95[c], s.baseline[c]] {
+                number.clear();
+                let _ = write!(number, "{v:.3}");
+                w.write_field(&number)?;
+            }
+            for v in [s.value_usd[c], s.tariff_revenue_usd[c]] {
+                number.clear();
+                let _ = write!(number, "{v:.0}");
+                w.write_field(&number)?;
+            }
+            w.write_record(None::<&[u8]>)?;
+        }
+    }
     Ok(())
 }
 
@@ -59,7 +83,30 @@ struct Provenance<'a> {
     first_month: String,
     baseline_paths: usize,
     data: DataProvenance<'a>,
-    scenarios: Vec<ScenarioProvenance<'a>>,
+    scenarios: ScenarioList<'a>,
+}
+
+/// The scenarios of `scenarios.json`, each made as it is written, so the
+/// document is never held whole.
+struct ScenarioList<'a> {
+    scenarios: &'a [Scenario],
+    draws: &'a [usize],
+    first: Month,
+}
+
+impl Serialize for ScenarioList<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.scenarios.iter().zip(self.draws).map(|(s, &draws)| {
+            ScenarioProvenance {
+                name: &s.name,
+                description: &s.description,
+                draws,
+                horizon: s.horizon.to_string(),
+                tariffs: s.tariff_schedules(self.first),
+                scenario: s,
+            }
+        }))
+    }
 }
 
 #[derive(Serialize)]
@@ -102,45 +149,63 @@ pub fn scenarios_json(
     scenarios: &[Scenario],
     panel: &FittedPanel,
 ) -> Result<String, ReportError> {
+    let draws: Vec<usize> = run.scenarios.iter().map(|r| r.draws).collect();
+    let mut out = Vec::new();
+    write_scenarios_json(&mut out, run, scenarios, &draws, panel)?;
+    String::from_utf8(out).map_err(|e| ReportError::Request(e.to_string()))
+}
+
+/// [`scenarios_json`] written straight to `out`, with each scenario's draws
+/// given (`draws[i]` for `scenarios[i]`), so that a run's results need not
+/// be held to write it.
+///
+/// # Errors
+/// [`ReportError::Json`] if serialisation or writing fails.
+pub fn write_scenarios_json(
+    mut out: impl std::io::Write,
+    run: &RunResult,
+    scenarios: &[Scenario],
+    draws: &[usize],
+    panel: &FittedPanel,
+) -> Result<(), ReportError> {
     let doc = Provenance {
         magcast_version: env!("CARGO_PKG_VERSION"),
         seed: run.seed,
         first_month: run.first_month.to_string(),
         baseline_paths: run.baseline_paths,
-        data: DataProvenance {
-            source: &panel.data_source,
-            models_origin: panel.origin.to_string(),
-            last_observed: panel.last_observed.to_string(),
-            baseline: if panel.dynamic.is_some() {
-                "dynamic"
-            } else {
-                "trend"
-            },
-            models: panel
-                .series
-                .iter()
-                .map(|s| ModelLine {
-                    importer: s.importer.code().to_string(),
-                    model: s.model.label(),
-                    observations: s.observations.count,
-                    sigma: s.sigma,
-                })
-                .collect(),
+        data: data_provenance(panel),
+        scenarios: ScenarioList {
+            scenarios,
+            draws,
+            first: run.first_month,
         },
-        scenarios: scenarios
+    };
+    serde_json::to_writer_pretty(&mut out, &doc)?;
+    out.write_all(b"\n").map_err(serde_json::Error::io)?;
+    Ok(())
+}
+
+fn data_provenance(panel: &FittedPanel) -> DataProvenance<'_> {
+    DataProvenance {
+        source: &panel.data_source,
+        models_origin: panel.origin.to_string(),
+        last_observed: panel.last_observed.to_string(),
+        baseline: if panel.dynamic.is_some() {
+            "dynamic"
+        } else {
+            "trend"
+        },
+        models: panel
+            .series
             .iter()
-            .zip(&run.scenarios)
-            .map(|(s, r)| ScenarioProvenance {
-                name: &s.name,
-                description: &s.description,
-                draws: r.draws,
-                horizon: s.horizon.to_string(),
-                tariffs: s.tariff_schedules(run.first_month),
-                scenario: s,
+            .map(|s| ModelLine {
+                importer: s.importer.code().to_string(),
+                model: s.model.label(),
+                observations: s.observations.count,
+                sigma: s.sigma,
             })
             .collect(),
-    };
-    Ok(serde_json::to_string_pretty(&doc)? + "\n")
+    }
 }
 
 /// Yearly WORLD imports from China by scenario (means), with the cumulative

@@ -6,10 +6,10 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::ReportError;
-use crate::engine::RunResult;
+use crate::data::Importer;
+use crate::engine::{RunResult, ScenarioResult};
 
-/// The scenario every other is compared with when a run has one of this name.
-pub const BASELINE_SCENARIO: &str = "baseline";
+pub use crate::scenario::BASELINE_SCENARIO;
 
 /// One scenario × series × year.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -81,48 +81,59 @@ pub fn summary_rows(run: &RunResult) -> Vec<SummaryRow> {
     let reference = run.scenarios.iter().find(|s| s.name == BASELINE_SCENARIO);
     let mut rows = Vec::new();
     for s in &run.scenarios {
-        let y = &s.yearly;
-        let n = s.years.len();
-        for (o, importer) in run.outputs.iter().enumerate() {
-            for (k, year) in s.years.iter().enumerate() {
-                let c = o * n + k;
-                // The baseline scenario's value for the same cell, where it covers it.
-                let base = reference
-                    .and_then(|r| {
-                        let rk = r.years.iter().position(|ry| ry == year)?;
-                        r.yearly.mean.get(o * r.years.len() + rk).copied()
-                    })
-                    .unwrap_or(y.baseline[c]);
-                let t = &y.trade;
-                rows.push(SummaryRow {
-                    scenario: s.name.clone(),
-                    importer: importer.code().to_string(),
-                    year: *year,
-                    mean: y.mean[c],
-                    p05: y.p05[c],
-                    p95: y.p95[c],
-                    baseline: base,
-                    delta_tonnes: y.mean[c] - base,
-                    delta_pct: delta_pct(y.mean[c], base),
-                    value_usd: y.value_usd[c],
-                    tariff_revenue_usd: y.tariff_revenue_usd[c],
-                    downstream_cost_usd: y.downstream_cost_usd[c],
-                    credit_cost_usd: y.credit_cost_usd[c],
-                    months: y.months[k],
-                    trade_creation_t: t.creation_t[c],
-                    trade_diversion_t: t.diversion_t[c],
-                    price_effect_usd: t.price_effect_usd[c],
-                    tariff_revenue_change_usd: t.tariff_revenue_change_usd[c],
-                    consumer_surplus_change_usd: t.consumer_surplus_change_usd[c],
-                    non_china_used_t: t.non_china_used_t[c],
-                    non_china_installed_t: t.non_china_installed_t[c],
-                    pass_through: t.pass_through(c),
-                    reexport_t: t.reexport_t[c],
-                });
-            }
-        }
+        rows.extend(scenario_rows(&run.outputs, s, reference));
     }
     rows
+}
+
+/// The yearly rows of one scenario, in series and year order, against the
+/// `reference` scenario's means where it covers a year (else against the
+/// scenario's own trend baseline).
+pub fn scenario_rows<'a>(
+    outputs: &'a [Importer],
+    s: &'a ScenarioResult,
+    reference: Option<&'a ScenarioResult>,
+) -> impl Iterator<Item = SummaryRow> + 'a {
+    let y = &s.yearly;
+    let n = s.years.len();
+    outputs.iter().enumerate().flat_map(move |(o, importer)| {
+        s.years.iter().enumerate().map(move |(k, year)| {
+            let c = o * n + k;
+            // The baseline scenario's value for the same cell, where it covers it.
+            let base = reference
+                .and_then(|r| {
+                    let rk = r.years.iter().position(|ry| ry == year)?;
+                    r.yearly.mean.get(o * r.years.len() + rk).copied()
+                })
+                .unwrap_or(y.baseline[c]);
+            let t = &y.trade;
+            SummaryRow {
+                scenario: s.name.clone(),
+                importer: importer.code().to_string(),
+                year: *year,
+                mean: y.mean[c],
+                p05: y.p05[c],
+                p95: y.p95[c],
+                baseline: base,
+                delta_tonnes: y.mean[c] - base,
+                delta_pct: delta_pct(y.mean[c], base),
+                value_usd: y.value_usd[c],
+                tariff_revenue_usd: y.tariff_revenue_usd[c],
+                downstream_cost_usd: y.downstream_cost_usd[c],
+                credit_cost_usd: y.credit_cost_usd[c],
+                months: y.months[k],
+                trade_creation_t: t.creation_t[c],
+                trade_diversion_t: t.diversion_t[c],
+                price_effect_usd: t.price_effect_usd[c],
+                tariff_revenue_change_usd: t.tariff_revenue_change_usd[c],
+                consumer_surplus_change_usd: t.consumer_surplus_change_usd[c],
+                non_china_used_t: t.non_china_used_t[c],
+                non_china_installed_t: t.non_china_installed_t[c],
+                pass_through: t.pass_through(c),
+                reexport_t: t.reexport_t[c],
+            }
+        })
+    })
 }
 
 /// (mean / baseline − 1) · 100, or `None` for a zero baseline.

@@ -38,6 +38,10 @@ pub use spec::{
     TariffChangeSpec, TariffLayerSpec, TariffStepSpec, TariffsSpec,
 };
 pub use sweep::parse_key;
+
+/// The scenario every other is compared with when a run has one of this name
+/// (in `summary.csv`, `compare`, the report and the terminal table).
+pub const BASELINE_SCENARIO: &str = "baseline";
 pub use validate::{Checked, MAX_DRAWS, MAX_HORIZON_YEAR, ValidationContext, check};
 
 use crate::yaml::{ConfigProblem, render_problems};

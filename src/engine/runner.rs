@@ -1,0 +1,202 @@
+//! A run as a stream of scenario results: the shared baseline paths are drawn
+//! once, then scenarios are run a batch at a time, in parallel, and handed out
+//! in the order given. A caller that writes each result and lets it go holds
+//! one batch at a time, whatever the number of scenarios (a sweep of 100,000
+//! variants needs no more memory than one of 100).
+
+use std::collections::VecDeque;
+
+use rayon::prelude::*;
+
+use super::baseline_paths::BaselinePaths;
+use super::layout::Layout;
+use super::run::{MEAN_PATHS, RunOptions, RunResult, ScenarioResult, draws_for, run_one};
+use crate::data::{Importer, Month};
+use crate::forecast::{FittedPanel, ForecastError, PathSampler};
+use crate::scenario::{BASELINE_SCENARIO, Scenario};
+
+/// A run under way over borrowed scenarios; see [`Runner::next_result`].
+pub struct Runner<'a> {
+    scenarios: &'a [Scenario],
+    options: RunOptions,
+    layout: Layout,
+    base: BaselinePaths,
+    first: Month,
+    /// The next scenario to run.
+    next: usize,
+    /// Finished results not yet handed out, in order.
+    ready: VecDeque<ScenarioResult>,
+    /// The scenario called `baseline`, run ahead of the others when asked for.
+    reference: Option<(usize, ScenarioResult)>,
+}
+
+impl<'a> Runner<'a> {
+    /// Checks the run's size and draws the baseline paths every scenario uses.
+    ///
+    /// # Errors
+    /// [`ForecastError`] if the baseline cannot be sampled to the horizon, and
+    /// [`ForecastError::Request`] if the run is beyond
+    /// [`MAX_WORK_CELLS`](super::MAX_WORK_CELLS) (checked before anything is drawn).
+    pub fn start(
+        panel: &FittedPanel,
+        scenarios: &'a [Scenario],
+        options: RunOptions,
+    ) -> Result<Runner<'a>, ForecastError> {
+        let first = panel.last_observed.plus(1);
+        let until = scenarios
+            .iter()
+            .map(|s| s.horizon)
+            .max()
+            .unwrap_or(first)
+            .max(first);
+        let sampler = PathSampler::new(panel, until, options.seed)?;
+        let layout = Layout::new(sampler.importers());
+        let draws_of = |s: &Scenario| draws_for(s, options.draws);
+        super::budget::check_work(scenarios, draws_of, layout.outputs.len(), first)?;
+        let needed = scenarios
+            .iter()
+            .filter(|s| s.assumptions.baseline_uncertainty)
+            .map(draws_of)
+            .max()
+            .unwrap_or(0)
+            .max(MEAN_PATHS);
+        let base = BaselinePaths::draw(&sampler, &layout, needed);
+        Ok(Runner {
+            scenarios,
+            options,
+            layout,
+            base,
+            first,
+            next: 0,
+            ready: VecDeque::new(),
+            reference: None,
+        })
+    }
+
+    /// The run without its scenarios' results: series, first month, seed and
+    /// baseline paths, for writers that take results one at a time.
+    pub fn header(&self) -> RunResult {
+        RunResult {
+            outputs: self.layout.outputs.clone(),
+            first_month: self.first,
+            seed: self.options.seed,
+            baseline_paths: self.base.count,
+            scenarios: Vec::new(),
+        }
+    }
+
+    /// The output series, in output order.
+    pub fn outputs(&self) -> &[Importer] {
+        &self.layout.outputs
+    }
+
+    /// The scenarios being run.
+    pub fn scenarios(&self) -> &'a [Scenario] {
+        self.scenarios
+    }
+
+    /// The result of the scenario called `baseline`, if the run has one,
+    /// computed now (ahead of its turn, which then reuses it), so that every
+    /// other scenario's rows can be set against it as they come.
+    ///
+    /// # Errors
+    /// [`ForecastError::Request`] if its result is not finite.
+    pub fn reference(
+        &mut self,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Result<Option<&ScenarioResult>, ForecastError> {
+        let Some(index) = self
+            .scenarios
+            .iter()
+            .position(|s| s.name == BASELINE_SCENARIO)
+        else {
+            return Ok(None);
+        };
+        if self.reference.is_none() {
+            let result = self.run_checked(index, progress)?;
+            self.reference = Some((index, result));
+        }
+        Ok(self.reference.as_ref().map(|(_, r)| r))
+    }
+
+    /// The next scenario's result, in the order given, or `None` after the
+    /// last. Scenarios are run a batch at a time in parallel; a batch's
+    /// results do not depend on the number of threads or on the batch size.
+    ///
+    /// # Errors
+    /// [`ForecastError::Request`] when a result would not be finite (naming the
+    /// scenario, quantity, series and month); the run cannot go on after it.
+    pub fn next_result(
+        &mut self,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Result<Option<ScenarioResult>, ForecastError> {
+        if self.ready.is_empty() && self.next < self.scenarios.len() {
+            self.run_batch(progress)?;
+        }
+        Ok(self.ready.pop_front())
+    }
+
+    /// Runs the next batch of scenarios into `ready`.
+    fn run_batch(&mut self, progress: &(dyn Fn(u64) + Sync)) -> Result<(), ForecastError> {
+        let size = (4 * rayon::current_num_threads()).max(16);
+        let range = self.next..(self.next + size).min(self.scenarios.len());
+        self.next = range.end;
+        let cached = self.reference.take();
+        let results: Vec<Result<ScenarioResult, ForecastError>> = range
+            .into_par_iter()
+            .map(|i| match &cached {
+                Some((r, result)) if *r == i => Ok(result.clone()),
+                _ => self.run_checked(i, progress),
+            })
+            .collect();
+        self.reference = cached;
+        for r in results {
+            self.ready.push_back(r?);
+        }
+        Ok(())
+    }
+
+    /// Runs scenario `i` and refuses a result that is not finite.
+    fn run_checked(
+        &self,
+        i: usize,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Result<ScenarioResult, ForecastError> {
+        let s = &self.scenarios[i];
+        let result = run_one(
+            s,
+            &self.layout,
+            &self.base,
+            self.first,
+            draws_for(s, self.options.draws),
+            self.options.seed,
+            progress,
+        );
+        match super::finite::scenario(&result, &self.layout.outputs, self.first) {
+            Some(problem) => Err(ForecastError::Request(problem)),
+            None => Ok(result),
+        }
+    }
+}
+
+/// Runs every scenario against the panel's baseline and keeps every result;
+/// `progress` is told how many draws have finished (for a progress bar). For
+/// runs too large to hold, take results one at a time from a [`Runner`].
+///
+/// # Errors
+/// As [`Runner::start`] and [`Runner::next_result`]: nothing is returned when
+/// any result would not be finite.
+pub fn run(
+    panel: &FittedPanel,
+    scenarios: &[Scenario],
+    options: RunOptions,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<RunResult, ForecastError> {
+    let mut runner = Runner::start(panel, scenarios, options)?;
+    let mut result = runner.header();
+    result.scenarios.reserve(scenarios.len());
+    while let Some(s) = runner.next_result(progress)? {
+        result.scenarios.push(s);
+    }
+    Ok(result)
+}
