@@ -184,6 +184,15 @@ fn swap(new: &Path, target: &Path) -> std::io::Result<()> {
 /// two renames, between which `target` is missing for an instant.
 #[cfg(not(target_os = "linux"))]
 fn swap(new: &Path, target: &Path) -> std::io::Result<()> {
+    swap_by_renames(new, target)
+}
+
+/// The swap where there is no atomic exchange: the old set is renamed aside,
+/// the new one into place, and the old one to `new` (to be removed with the
+/// temporary folder); if the second rename fails the old set is put back.
+/// Compiled on every platform so that Linux tests check it too.
+#[cfg_attr(target_os = "linux", allow(dead_code))]
+fn swap_by_renames(new: &Path, target: &Path) -> std::io::Result<()> {
     if !target.exists() {
         return std::fs::rename(new, target);
     }
@@ -205,5 +214,61 @@ fn test_pause() {
         .and_then(|v| v.parse::<u64>().ok())
     {
         std::thread::sleep(std::time::Duration::from_millis(ms));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{swap, swap_by_renames};
+    use std::path::Path;
+
+    fn set(dir: &Path, text: &str) {
+        std::fs::create_dir_all(dir).unwrap();
+        std::fs::write(dir.join("summary.csv"), text).unwrap();
+    }
+
+    fn read(dir: &Path) -> String {
+        std::fs::read_to_string(dir.join("summary.csv")).unwrap()
+    }
+
+    /// Both swaps leave the new set at the target and the old one at the
+    /// temporary folder's path, with an old set or without one.
+    #[test]
+    fn both_swaps_exchange_the_sets() {
+        type Swap = fn(&Path, &Path) -> std::io::Result<()>;
+        for (name, f) in [("exchange", swap as Swap), ("renames", swap_by_renames)] {
+            let dir = tempfile::tempdir().unwrap();
+            let (new, target) = (dir.path().join(".out.tmp"), dir.path().join("out"));
+            set(&new, "first");
+            f(&new, &target).unwrap();
+            assert_eq!(read(&target), "first", "{name}");
+            assert!(
+                !new.exists(),
+                "{name}: nothing is left where there was no old set"
+            );
+            set(&new, "second");
+            f(&new, &target).unwrap();
+            assert_eq!(read(&target), "second", "{name}");
+            assert_eq!(read(&new), "first", "{name}: the old set is left to remove");
+            let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+            assert_eq!(left.len(), 2, "{name}: no third folder is left");
+        }
+    }
+
+    /// When the new set cannot be moved in, the renames put the old one back.
+    #[test]
+    fn a_failed_rename_puts_the_old_set_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("out");
+        set(&target, "old");
+        let missing = dir.path().join(".out.tmp-gone");
+        assert!(swap_by_renames(&missing, &target).is_err());
+        assert_eq!(read(&target), "old");
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(
+            left.len(),
+            1,
+            "the old set is back and nothing else is left"
+        );
     }
 }
