@@ -42,6 +42,18 @@ static ALLOCATOR: Counting = Counting;
 /// Tests in this file measure one at a time.
 static MEASURING: Mutex<()> = Mutex::new(());
 
+/// The bundled data and the panel fitted to them, made once.
+fn bundled() -> &'static (data::Observations, forecast::FittedPanel) {
+    static FITTED: std::sync::OnceLock<(data::Observations, forecast::FittedPanel)> =
+        std::sync::OnceLock::new();
+    FITTED.get_or_init(|| {
+        let obs = data::bundled().unwrap();
+        let config = forecast::FitConfig::bundled().unwrap();
+        let panel = backtest::fit_selected(&obs, &config).unwrap();
+        (obs, panel)
+    })
+}
+
 /// A sweep over the US tariff with `variants` values, 20 draws each.
 fn sweep(variants: usize, first: data::Month) -> Vec<scenario::Scenario> {
     let rates: Vec<String> = (0..variants)
@@ -93,15 +105,13 @@ fn peak_of_run(panel: &forecast::FittedPanel, scenarios: &[scenario::Scenario]) 
 #[test]
 fn twenty_times_the_variants_need_the_same_memory() {
     let _one = MEASURING.lock().unwrap();
-    let obs = data::bundled().unwrap();
-    let config = forecast::FitConfig::bundled().unwrap();
-    let panel = backtest::fit_selected(&obs, &config).unwrap();
+    let (_, panel) = bundled();
     let first = panel.last_observed.plus(1);
     // Both above the scenarios the report shows, which it holds.
     let small = sweep(2 * report::REPORT_SCENARIOS, first);
     let large = sweep(40 * report::REPORT_SCENARIOS, first);
-    let small_peak = peak_of_run(&panel, &small);
-    let large_peak = peak_of_run(&panel, &large);
+    let small_peak = peak_of_run(panel, &small);
+    let large_peak = peak_of_run(panel, &large);
     // Holding every result and file in memory, as the writer once did, needs
     // some 20 times as much for the large sweep (about 75 KB a variant).
     assert!(
@@ -113,9 +123,7 @@ fn twenty_times_the_variants_need_the_same_memory() {
 #[test]
 fn the_report_shows_the_first_scenarios_and_says_so() {
     let _one = MEASURING.lock().unwrap();
-    let obs = data::bundled().unwrap();
-    let config = forecast::FitConfig::bundled().unwrap();
-    let panel = backtest::fit_selected(&obs, &config).unwrap();
+    let (obs, panel) = bundled();
     let scenarios = sweep(report::REPORT_SCENARIOS + 5, panel.last_observed.plus(1));
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
@@ -124,7 +132,7 @@ fn the_report_shows_the_first_scenarios_and_says_so() {
         draws: Some(5),
     };
     let digest =
-        report::run_and_write(&out, &panel, &scenarios, options, Some(&obs), &|_| {}).unwrap();
+        report::run_and_write(&out, panel, &scenarios, options, Some(obs), &|_| {}).unwrap();
     assert_eq!(digest.shown.scenarios.len(), report::REPORT_SCENARIOS);
     assert_eq!(digest.scenarios_run, report::REPORT_SCENARIOS + 5);
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();
