@@ -153,3 +153,61 @@ fn the_report_shows_the_first_scenarios_and_says_so() {
     assert_eq!(json["scenarios"].as_array().unwrap().len(), scenarios.len());
     assert_eq!(json["scenarios"][54]["draws"], 5);
 }
+
+/// The sweep's file, written to a folder that lives as long as the test.
+fn sweep_file(variants: usize) -> (tempfile::TempDir, std::path::PathBuf) {
+    let rates: Vec<String> = (0..variants)
+        .map(|i| format!("{:.4}", 0.3 + 0.001 * i as f64))
+        .collect();
+    let text = format!(
+        "name: held\ndescription: a tariff sweep\nextends: us-tariff-escalation\n\
+         sweep:\n  tariffs.changes[2].rate: [{}]\n",
+        rates.join(", ")
+    );
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["current-policy.yaml", "us-tariff-escalation.yaml"] {
+        let from = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("scenarios")
+            .join(f);
+        std::fs::copy(from, dir.path().join(f)).unwrap();
+    }
+    let path = dir.path().join("held.yaml");
+    std::fs::write(&path, text).unwrap();
+    (dir, path)
+}
+
+/// A [`scenario::ScenarioList`] holds a sweep as a sweep: the same scenarios
+/// as [`scenario::load`], remade on demand, in a small part of the memory.
+#[test]
+fn a_scenario_list_holds_a_sweep_in_little_memory() {
+    use scenario::ScenarioSource;
+    let _one = MEASURING.lock().unwrap();
+    let (_, panel) = bundled();
+    let ctx = scenario::ValidationContext {
+        first_month: Some(panel.last_observed.plus(1)),
+    };
+    let (_dir, path) = sweep_file(1000);
+    let before = LIVE.load(Ordering::Relaxed);
+    let all = scenario::load(std::slice::from_ref(&path), ctx).unwrap();
+    let held_all = LIVE.load(Ordering::Relaxed) - before;
+    let list = scenario::load_list(std::slice::from_ref(&path), ctx).unwrap();
+    let held_list = LIVE.load(Ordering::Relaxed) - before - held_all;
+    assert_eq!(list.scenarios.count(), all.len());
+    assert!(
+        held_list * 20 < held_all,
+        "the list holds {held_list} B against {held_all} B for every scenario"
+    );
+    let remade = list.scenarios.to_vec().unwrap();
+    for (a, b) in all.iter().zip(&remade) {
+        assert_eq!(
+            serde_json::to_string(a).unwrap(),
+            serde_json::to_string(b).unwrap()
+        );
+    }
+    let meta = list.scenarios.meta(999);
+    assert_eq!(meta.name, all[999].name);
+    assert_eq!(
+        (meta.horizon, meta.draws),
+        (all[999].horizon, all[999].draws)
+    );
+}

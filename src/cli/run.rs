@@ -16,7 +16,7 @@ use super::{ExitStatus, print};
 use magcast::data::{Month, Observations};
 use magcast::engine::{self, RunOptions};
 use magcast::report;
-use magcast::scenario::{self, ValidationContext};
+use magcast::scenario::{self, ScenarioSource, ValidationContext};
 
 /// Arguments of `magcast run`.
 #[derive(Debug, Args)]
@@ -77,7 +77,7 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitStatus> {
     let (panel, scenarios, obs, target) = match &args.models.path {
         Some(path) => {
             let panel = read_models(path)?;
-            let scenarios = load_scenarios(&args.inputs, panel.last_observed, args.strict)?;
+            let scenarios = load_scenario_list(&args.inputs, panel.last_observed, args.strict)?;
             let target = report::OutputTarget::lock(&args.out)?;
             // The observed history in the charts and report: the data file
             // (by default the bundled one). A file given that cannot be read
@@ -87,16 +87,15 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitStatus> {
         }
         None => {
             let obs = args.data.load()?;
-            let scenarios = load_scenarios(&args.inputs, last_observed(&obs)?, args.strict)?;
+            let scenarios = load_scenario_list(&args.inputs, last_observed(&obs)?, args.strict)?;
             let config = args.config.load()?;
             let target = report::OutputTarget::lock(&args.out)?;
             let panel = magcast::backtest::fit_selected(&obs, &config)?;
             (panel, scenarios, Some(obs), target)
         }
     };
-    let total: u64 = scenarios
-        .iter()
-        .map(|s| engine::draws_for(s, args.draws) as u64)
+    let total: u64 = (0..scenarios.count())
+        .map(|i| engine::draws_of(&scenarios.meta(i), args.draws) as u64)
         .sum();
     let bar = progress_bar(total);
     let options = RunOptions {
@@ -118,7 +117,7 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitStatus> {
     let threads = rayon::current_num_threads();
     eprintln!(
         "magcast run: {} scenario(s), {total} draw(s) on {threads} thread{} in {:.2} s",
-        scenarios.len(),
+        scenarios.count(),
         if threads == 1 { "" } else { "s" },
         started.elapsed().as_secs_f64()
     );
@@ -126,18 +125,39 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitStatus> {
 }
 
 /// The scenarios named on the command line, or the bundled ones if none are,
-/// checked against data that end in `last_observed`. Warnings go to stderr,
-/// or fail the load when `strict`.
-pub(crate) fn load_scenarios(
+/// checked against data that end in `last_observed`, as a
+/// [`scenario::ScenarioList`] (a sweep held as a sweep: each variant checked
+/// now and remade when run). Warnings go to stderr, or fail the load when
+/// `strict`.
+fn load_scenario_list(
     inputs: &[PathBuf],
     last_observed: Month,
     strict: bool,
-) -> Result<Vec<scenario::Scenario>, scenario::ScenarioError> {
-    let loaded = load_resolved_scenarios(inputs, last_observed, strict)?;
-    Ok(loaded.into_scenarios())
+) -> Result<scenario::ScenarioList, scenario::ScenarioError> {
+    let ctx = ValidationContext {
+        first_month: Some(last_observed.plus(1)),
+    };
+    let mut loaded = if inputs.is_empty() {
+        scenario::load_bundled_list(ctx)?
+    } else {
+        scenario::load_list(inputs, ctx)?
+    };
+    if strict {
+        loaded = loaded.strict()?;
+    }
+    print_warnings(&loaded.warnings);
+    Ok(loaded.scenarios)
 }
 
-/// [`load_scenarios`] with each scenario's resolved spec.
+/// Prints warnings on stderr.
+fn print_warnings(warnings: &[magcast::yaml::ConfigProblem]) {
+    for w in warnings {
+        eprintln!("warning: {w}");
+    }
+}
+
+/// [`load_scenario_list`] as every scenario with its resolved spec (for
+/// `validate`).
 pub(crate) fn load_resolved_scenarios(
     inputs: &[PathBuf],
     last_observed: Month,
@@ -154,9 +174,7 @@ pub(crate) fn load_resolved_scenarios(
     if strict {
         return loaded.strict();
     }
-    for w in &loaded.warnings {
-        eprintln!("warning: {w}");
-    }
+    print_warnings(&loaded.warnings);
     Ok(loaded)
 }
 

@@ -5,7 +5,7 @@
 
 use crate::data::Month;
 use crate::forecast::{ForecastError, MAX_STORED_DRAWS};
-use crate::scenario::Scenario;
+use crate::scenario::{ScenarioMeta, ScenarioSource};
 
 /// Cells a run may compute: draws × output series × months, summed over its
 /// scenarios. At the engine's measured 1.2 × 10⁸ cells/s (BENCHMARKS.md, two
@@ -17,18 +17,20 @@ pub const MAX_WORK_CELLS: u64 = 10_000_000_000;
 /// one of whose scenarios would hold more than [`MAX_STORED_DRAWS`] draws at
 /// once for its quantiles.
 pub(super) fn check_work(
-    scenarios: &[Scenario],
-    draws_of: impl Fn(&Scenario) -> usize,
+    scenarios: &(impl ScenarioSource + ?Sized),
+    draws_of: impl Fn(&ScenarioMeta<'_>) -> usize,
     series: usize,
     first: Month,
 ) -> Result<(), ForecastError> {
-    let months_of = |s: &Scenario| u64::try_from(s.horizon.months_since(first) + 1).unwrap_or(0);
+    let months_of =
+        |s: &ScenarioMeta<'_>| u64::try_from(s.horizon.months_since(first) + 1).unwrap_or(0);
     let series = series as u64;
     let mut cells: u128 = 0;
     let mut draws: u128 = 0;
     let mut longest = 0;
-    for s in scenarios {
-        let (d, m) = (draws_of(s) as u64, months_of(s));
+    for i in 0..scenarios.count() {
+        let s = scenarios.meta(i);
+        let (d, m) = (draws_of(&s) as u64, months_of(&s));
         let stored = u128::from(d) * u128::from(m) * u128::from(series);
         if stored > MAX_STORED_DRAWS as u128 {
             return Err(ForecastError::Request(format!(
@@ -51,7 +53,7 @@ pub(super) fn check_work(
          {series} series × up to {longest} months = {cells}), more than the limit of {:.0e} \
          (about 90 s at 1.2e8 cells/s): run fewer scenarios or draws, or a nearer horizon",
         cells as f64,
-        scenarios.len(),
+        scenarios.count(),
         MAX_WORK_CELLS as f64
     )))
 }
@@ -59,6 +61,7 @@ pub(super) fn check_work(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scenario::Scenario;
 
     fn plain(horizon: &str) -> Scenario {
         super::super::tests::scenario(&format!(
@@ -99,6 +102,6 @@ mod tests {
             "{msg}"
         );
         // 83 series: 498,000,000 stored, 4.98e8 cells: allowed.
-        assert!(check_work(&[s], |_| 100_000, 83, first()).is_ok());
+        assert!(check_work(&[s][..], |_| 100_000, 83, first()).is_ok());
     }
 }

@@ -22,7 +22,7 @@ pub mod trade;
 
 pub use budget::MAX_WORK_CELLS;
 pub use layout::{Layout, Unit};
-pub use run::{MEAN_PATHS, RunOptions, RunResult, ScenarioResult, Yearly, draws_for};
+pub use run::{MEAN_PATHS, RunOptions, RunResult, ScenarioResult, Yearly, draws_for, draws_of};
 pub use runner::{Runner, run};
 pub use substitution::YearlyTrade;
 

@@ -14,7 +14,7 @@ use super::prepare::Prepared;
 use super::quantiles::column_quantiles;
 use super::substitution::{TRADE_SUMS, YearlyTrade, add_trade};
 use crate::data::{Importer, Month};
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, ScenarioMeta};
 
 /// Paths averaged for the baseline mean when no scenario draws more.
 pub const MEAN_PATHS: usize = 1000;
@@ -143,7 +143,12 @@ pub(super) fn mix(a: u64, b: u64) -> u64 {
 /// [`Scenario::is_random`], not `draws == 1`: a file's `draws: 1` is a default
 /// that the command line may change, like every other `draws`.
 pub fn draws_for(scenario: &Scenario, overridden: Option<usize>) -> usize {
-    if !scenario.is_random() {
+    draws_of(&ScenarioMeta::of(scenario), overridden)
+}
+
+/// [`draws_for`] from what a run knows of a scenario before running it.
+pub fn draws_of(scenario: &ScenarioMeta<'_>, overridden: Option<usize>) -> usize {
+    if !scenario.random {
         return 1;
     }
     overridden.unwrap_or(scenario.draws).max(1)

@@ -10,14 +10,16 @@ use rayon::prelude::*;
 
 use super::baseline_paths::BaselinePaths;
 use super::layout::Layout;
-use super::run::{MEAN_PATHS, RunOptions, RunResult, ScenarioResult, draws_for, run_one};
+use super::run::{MEAN_PATHS, RunOptions, RunResult, ScenarioResult, draws_for, draws_of, run_one};
 use crate::data::{Importer, Month};
 use crate::forecast::{FittedPanel, ForecastError, PathSampler};
-use crate::scenario::{BASELINE_SCENARIO, Scenario};
+use crate::scenario::{BASELINE_SCENARIO, Scenario, ScenarioSource};
 
-/// A run under way over borrowed scenarios; see [`Runner::next_result`].
-pub struct Runner<'a> {
-    scenarios: &'a [Scenario],
+/// A run under way over borrowed scenarios (a slice of them, or a
+/// [`ScenarioList`](crate::scenario::ScenarioList) that remakes sweep variants
+/// as they come); see [`Runner::next_result`].
+pub struct Runner<'a, S: ScenarioSource + ?Sized> {
+    scenarios: &'a S,
     options: RunOptions,
     layout: Layout,
     base: BaselinePaths,
@@ -30,7 +32,7 @@ pub struct Runner<'a> {
     reference: Option<(usize, ScenarioResult)>,
 }
 
-impl<'a> Runner<'a> {
+impl<'a, S: ScenarioSource + ?Sized> Runner<'a, S> {
     /// Checks the run's size and draws the baseline paths every scenario uses.
     ///
     /// # Errors
@@ -39,24 +41,23 @@ impl<'a> Runner<'a> {
     /// [`MAX_WORK_CELLS`](super::MAX_WORK_CELLS) (checked before anything is drawn).
     pub fn start(
         panel: &FittedPanel,
-        scenarios: &'a [Scenario],
+        scenarios: &'a S,
         options: RunOptions,
-    ) -> Result<Runner<'a>, ForecastError> {
+    ) -> Result<Runner<'a, S>, ForecastError> {
         let first = panel.last_observed.plus(1);
-        let until = scenarios
-            .iter()
-            .map(|s| s.horizon)
+        let until = (0..scenarios.count())
+            .map(|i| scenarios.meta(i).horizon)
             .max()
             .unwrap_or(first)
             .max(first);
         let sampler = PathSampler::new(panel, until, options.seed)?;
         let layout = Layout::new(sampler.importers());
-        let draws_of = |s: &Scenario| draws_for(s, options.draws);
-        super::budget::check_work(scenarios, draws_of, layout.outputs.len(), first)?;
-        let needed = scenarios
-            .iter()
-            .filter(|s| s.assumptions.baseline_uncertainty)
-            .map(draws_of)
+        let draws = |s: &crate::scenario::ScenarioMeta<'_>| draws_of(s, options.draws);
+        super::budget::check_work(scenarios, draws, layout.outputs.len(), first)?;
+        let needed = (0..scenarios.count())
+            .map(|i| scenarios.meta(i))
+            .filter(|s| s.baseline_uncertainty)
+            .map(|s| draws(&s))
             .max()
             .unwrap_or(0)
             .max(MEAN_PATHS);
@@ -90,11 +91,6 @@ impl<'a> Runner<'a> {
         &self.layout.outputs
     }
 
-    /// The scenarios being run.
-    pub fn scenarios(&self) -> &'a [Scenario] {
-        self.scenarios
-    }
-
     /// The result of the scenario called `baseline`, if the run has one,
     /// computed now (ahead of its turn, which then reuses it), so that every
     /// other scenario's rows can be set against it as they come.
@@ -105,10 +101,8 @@ impl<'a> Runner<'a> {
         &mut self,
         progress: &(dyn Fn(u64) + Sync),
     ) -> Result<Option<&ScenarioResult>, ForecastError> {
-        let Some(index) = self
-            .scenarios
-            .iter()
-            .position(|s| s.name == BASELINE_SCENARIO)
+        let Some(index) =
+            (0..self.scenarios.count()).find(|&i| self.scenarios.meta(i).name == BASELINE_SCENARIO)
         else {
             return Ok(None);
         };
@@ -130,7 +124,7 @@ impl<'a> Runner<'a> {
         &mut self,
         progress: &(dyn Fn(u64) + Sync),
     ) -> Result<Option<ScenarioResult>, ForecastError> {
-        if self.ready.is_empty() && self.next < self.scenarios.len() {
+        if self.ready.is_empty() && self.next < self.scenarios.count() {
             self.run_batch(progress)?;
         }
         Ok(self.ready.pop_front())
@@ -139,7 +133,7 @@ impl<'a> Runner<'a> {
     /// Runs the next batch of scenarios into `ready`.
     fn run_batch(&mut self, progress: &(dyn Fn(u64) + Sync)) -> Result<(), ForecastError> {
         let size = (4 * rayon::current_num_threads()).max(16);
-        let range = self.next..(self.next + size).min(self.scenarios.len());
+        let range = self.next..(self.next + size).min(self.scenarios.count());
         self.next = range.end;
         let cached = self.reference.take();
         let results: Vec<Result<ScenarioResult, ForecastError>> = range
@@ -162,13 +156,16 @@ impl<'a> Runner<'a> {
         i: usize,
         progress: &(dyn Fn(u64) + Sync),
     ) -> Result<ScenarioResult, ForecastError> {
-        let s = &self.scenarios[i];
+        let s = self
+            .scenarios
+            .scenario(i)
+            .map_err(|e| ForecastError::Request(e.to_string()))?;
         let result = run_one(
-            s,
+            &s,
             &self.layout,
             &self.base,
             self.first,
-            draws_for(s, self.options.draws),
+            draws_for(&s, self.options.draws),
             self.options.seed,
             progress,
         );

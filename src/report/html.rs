@@ -61,13 +61,25 @@ pub fn report_html(
     obs: Option<&Observations>,
     charts: &[Chart],
 ) -> String {
+    let ran = scenarios.len().max(run.scenarios.len());
+    report_page(run, scenarios, ran, panel, obs, charts)
+}
+
+/// [`report_html`] for a run of `ran` scenarios of which `run` holds those
+/// shown (and `scenarios` at least those).
+pub(super) fn report_page(
+    run: &RunResult,
+    scenarios: &[Scenario],
+    ran: usize,
+    panel: &FittedPanel,
+    obs: Option<&Observations>,
+    charts: &[Chart],
+) -> String {
     let mut h =
         String::with_capacity(64 * 1024 + charts.iter().map(|c| c.svg.len()).sum::<usize>());
     let title = "China's rare-earth magnet exports by importer: scenario projections";
     let months = run.scenarios.iter().map(|s| s.months).max().unwrap_or(0);
     let horizon = run.first_month.plus(months as i32 - 1);
-    // `scenarios` is every scenario run; `run` may hold only those shown.
-    let ran = scenarios.len().max(run.scenarios.len());
     h.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
     h.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
     let _ = writeln!(h, "<title>{}</title>", escape_html(title));

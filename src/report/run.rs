@@ -12,7 +12,7 @@ use super::table::{Align, Table};
 use crate::data::{Importer, Month};
 use crate::engine::{RunResult, ScenarioResult};
 use crate::forecast::FittedPanel;
-use crate::scenario::{Scenario, TariffSchedule};
+use crate::scenario::{Scenario, ScenarioSource, TariffSchedule};
 
 /// The columns of `projections.csv`, the contract of docs/model.md.
 pub const PROJECTIONS_HEADER: [&str; 10] = [
@@ -77,35 +77,40 @@ pub fn projection_rows<W: std::io::Write>(
 }
 
 #[derive(Serialize)]
-struct Provenance<'a> {
+#[serde(bound = "")]
+struct Provenance<'a, L: ScenarioSource + ?Sized> {
     magcast_version: &'a str,
     seed: u64,
     first_month: String,
     baseline_paths: usize,
     data: DataProvenance<'a>,
-    scenarios: ScenarioList<'a>,
+    scenarios: ScenarioList<'a, L>,
 }
 
 /// The scenarios of `scenarios.json`, each made as it is written, so the
 /// document is never held whole.
-struct ScenarioList<'a> {
-    scenarios: &'a [Scenario],
+struct ScenarioList<'a, S: ScenarioSource + ?Sized> {
+    scenarios: &'a S,
     draws: &'a [usize],
     first: Month,
 }
 
-impl Serialize for ScenarioList<'_> {
+impl<L: ScenarioSource + ?Sized> Serialize for ScenarioList<'_, L> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.scenarios.iter().zip(self.draws).map(|(s, &draws)| {
-            ScenarioProvenance {
+        use serde::ser::{Error, SerializeSeq};
+        let mut seq = serializer.serialize_seq(Some(self.scenarios.count()))?;
+        for (i, &draws) in self.draws.iter().enumerate() {
+            let s = self.scenarios.scenario(i).map_err(S::Error::custom)?;
+            seq.serialize_element(&ScenarioProvenance {
                 name: &s.name,
                 description: &s.description,
                 draws,
                 horizon: s.horizon.to_string(),
                 tariffs: s.tariff_schedules(self.first),
-                scenario: s,
-            }
-        }))
+                scenario: &s,
+            })?;
+        }
+        seq.end()
     }
 }
 
@@ -161,10 +166,10 @@ pub fn scenarios_json(
 ///
 /// # Errors
 /// [`ReportError::Json`] if serialisation or writing fails.
-pub fn write_scenarios_json(
+pub fn write_scenarios_json<L: ScenarioSource + ?Sized>(
     mut out: impl std::io::Write,
     run: &RunResult,
-    scenarios: &[Scenario],
+    scenarios: &L,
     draws: &[usize],
     panel: &FittedPanel,
 ) -> Result<(), ReportError> {

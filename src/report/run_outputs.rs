@@ -16,7 +16,7 @@ use super::{History, ReportError};
 use crate::data::Observations;
 use crate::engine::{RunOptions, RunResult, Runner, ScenarioResult};
 use crate::forecast::FittedPanel;
-use crate::scenario::{BASELINE_SCENARIO, Scenario};
+use crate::scenario::{BASELINE_SCENARIO, Scenario, ScenarioSource};
 
 /// Scenarios the charts, the report page and the terminal table show (the
 /// first ones, plus the one called `baseline` wherever it comes).
@@ -47,10 +47,10 @@ pub fn shown_note(shown: usize, run: usize) -> Option<String> {
 }
 
 /// Writes a run's files into a staged output set, one scenario at a time.
-struct RunWriter<'a> {
+struct RunWriter<'a, S: ScenarioSource + ?Sized> {
     staged: StagedSet,
     header: RunResult,
-    scenarios: &'a [Scenario],
+    scenarios: &'a S,
     reference: Option<ScenarioResult>,
     projections: csv::Writer<StagedFile>,
     summary: csv::Writer<StagedFile>,
@@ -59,19 +59,18 @@ struct RunWriter<'a> {
     draws: Vec<usize>,
 }
 
-impl<'a> RunWriter<'a> {
+impl<'a, S: ScenarioSource + ?Sized> RunWriter<'a, S> {
     /// Opens the streamed files in the staged set; `reference` is the result
     /// of the scenario called `baseline`, if the run has one.
     fn new(
         staged: StagedSet,
         header: RunResult,
-        scenarios: &'a [Scenario],
+        scenarios: &'a S,
         reference: Option<ScenarioResult>,
-    ) -> Result<RunWriter<'a>, ReportError> {
+    ) -> Result<RunWriter<'a, S>, ReportError> {
         let first_year = header.first_month.year();
-        let last_year = scenarios
-            .iter()
-            .map(|s| s.horizon.year())
+        let last_year = (0..scenarios.count())
+            .map(|i| scenarios.meta(i).horizon.year())
             .max()
             .unwrap_or(first_year)
             .max(first_year);
@@ -93,7 +92,7 @@ impl<'a> RunWriter<'a> {
             summary,
             iamc,
             shown: Vec::new(),
-            draws: Vec::with_capacity(scenarios.len()),
+            draws: Vec::with_capacity(scenarios.count()),
         })
     }
 
@@ -151,7 +150,18 @@ impl<'a> RunWriter<'a> {
         shown.scenarios = self.shown;
         let history = obs.map_or_else(History::default, |o| super::history(o, &shown));
         let charts = super::charts(&shown, &history)?;
-        let html = super::report_html(&shown, self.scenarios, panel, obs, &charts);
+        let listed = (0..self.scenarios.count())
+            .filter(|&i| {
+                shown
+                    .scenarios
+                    .iter()
+                    .any(|r| r.name == self.scenarios.meta(i).name)
+            })
+            .map(|i| self.scenarios.scenario(i).map(std::borrow::Cow::into_owned))
+            .collect::<Result<Vec<Scenario>, _>>()
+            .map_err(|e| ReportError::Request(e.to_string()))?;
+        let html =
+            super::html::report_page(&shown, &listed, self.scenarios.count(), panel, obs, &charts);
         for c in charts {
             self.staged.add(&OutputFile {
                 path: format!("charts/{}", c.file_name),
@@ -165,7 +175,7 @@ impl<'a> RunWriter<'a> {
         self.staged.commit()?;
         Ok(RunDigest {
             shown,
-            scenarios_run: self.scenarios.len(),
+            scenarios_run: self.scenarios.count(),
         })
     }
 }
@@ -204,10 +214,10 @@ fn report_csv_error(staged: &StagedSet, file: &str, e: ReportError) -> ReportErr
 /// [`crate::Error::Forecast`] if the run fails (a result that is not finite,
 /// a run beyond the work budget) and [`crate::Error::Report`] if the folder
 /// cannot be locked, replaced or written; either way the old set is left.
-pub fn run_and_write(
+pub fn run_and_write<S: ScenarioSource + ?Sized>(
     out: &Path,
     panel: &FittedPanel,
-    scenarios: &[Scenario],
+    scenarios: &S,
     options: RunOptions,
     obs: Option<&Observations>,
     progress: &(dyn Fn(u64) + Sync),
@@ -221,10 +231,10 @@ pub fn run_and_write(
 ///
 /// # Errors
 /// As [`run_and_write`].
-pub fn run_into(
+pub fn run_into<S: ScenarioSource + ?Sized>(
     target: OutputTarget,
     panel: &FittedPanel,
-    scenarios: &[Scenario],
+    scenarios: &S,
     options: RunOptions,
     obs: Option<&Observations>,
     progress: &(dyn Fn(u64) + Sync),

@@ -11,6 +11,7 @@
 mod checked;
 pub mod extend;
 pub mod keys;
+mod list;
 mod param;
 mod resolve;
 mod schedule;
@@ -26,6 +27,7 @@ pub use checked::{
     Assumptions, Credit, DemandDriver, Diversion, ExportControl, Growth, Plant, ReexportRoute,
     Scenario, Targets, TariffChange, TariffLayer, TariffStep, defaults,
 };
+pub use list::{ScenarioList, ScenarioMeta, ScenarioSource};
 pub use param::{Param, Range};
 pub use resolve::{
     MAX_VARIANTS, Resolved, ResolvedSpec, ScenarioFile, expand_inputs, read_file, read_text,
@@ -37,7 +39,7 @@ pub use spec::{
     ParamSpec, PlantSpec, PriceSpec, RampCurve, ReexportRouteSpec, ScenarioSpec, TargetsSpec,
     TariffChangeSpec, TariffLayerSpec, TariffStepSpec, TariffsSpec,
 };
-pub use sweep::parse_key;
+pub use sweep::{Sweep, parse_key};
 
 /// The scenario every other is compared with when a run has one of this name
 /// (in `summary.csv`, `compare`, the report and the terminal table).
@@ -129,18 +131,43 @@ impl Loaded {
         if self.warnings.is_empty() {
             return Ok(self);
         }
-        Err(ScenarioError(
-            self.warnings
-                .into_iter()
-                .map(|mut w| {
-                    w.message = format!(
-                        "{} (a warning; strict checking makes it an error)",
-                        w.message
-                    );
-                    w
-                })
-                .collect(),
-        ))
+        Err(ScenarioError(strict_errors(self.warnings)))
+    }
+}
+
+/// Warnings as the errors of strict checking.
+fn strict_errors(warnings: Vec<ConfigProblem>) -> Vec<ConfigProblem> {
+    warnings
+        .into_iter()
+        .map(|mut w| {
+            w.message = format!(
+                "{} (a warning; strict checking makes it an error)",
+                w.message
+            );
+            w
+        })
+        .collect()
+}
+
+/// Checked scenarios held as a [`ScenarioList`], with the warnings.
+#[derive(Debug, Clone)]
+pub struct LoadedList {
+    /// The scenarios.
+    pub scenarios: ScenarioList,
+    /// Values that are allowed but probably wrong, each once, in file order.
+    pub warnings: Vec<ConfigProblem>,
+}
+
+impl LoadedList {
+    /// Strict checking: any warning is an error.
+    ///
+    /// # Errors
+    /// [`ScenarioError`] with every warning, if there is one.
+    pub fn strict(self) -> Result<LoadedList, ScenarioError> {
+        if self.warnings.is_empty() {
+            return Ok(self);
+        }
+        Err(ScenarioError(strict_errors(self.warnings)))
     }
 }
 
@@ -159,6 +186,29 @@ pub fn load(inputs: &[PathBuf], ctx: ValidationContext) -> Result<Vec<Scenario>,
 /// # Errors
 /// As [`load`].
 pub fn load_resolved(inputs: &[PathBuf], ctx: ValidationContext) -> Result<Loaded, ScenarioError> {
+    let (files, problems) = read_inputs(inputs)?;
+    check_files(&files, problems, ctx)
+}
+
+/// [`load`] into a [`ScenarioList`], which holds a sweep as a sweep (each
+/// variant checked now, remade when run), with the warnings.
+///
+/// # Errors
+/// As [`load`].
+pub fn load_list(inputs: &[PathBuf], ctx: ValidationContext) -> Result<LoadedList, ScenarioError> {
+    let (files, problems) = read_inputs(inputs)?;
+    let (scenarios, warnings) = check_files_listed(&files, problems, ctx)?;
+    Ok(LoadedList {
+        scenarios,
+        warnings,
+    })
+}
+
+/// The files of `inputs` (files or folders), read, with the problems of those
+/// that could not be.
+fn read_inputs(
+    inputs: &[PathBuf],
+) -> Result<(Vec<ScenarioFile>, Vec<ConfigProblem>), ScenarioError> {
     let paths = expand_inputs(inputs).map_err(ScenarioError)?;
     let mut problems = Vec::new();
     let mut files = Vec::new();
@@ -168,7 +218,7 @@ pub fn load_resolved(inputs: &[PathBuf], ctx: ValidationContext) -> Result<Loade
             Err(mut p) => problems.append(&mut p),
         }
     }
-    check_files(&files, problems, ctx)
+    Ok((files, problems))
 }
 
 /// Reads, resolves and checks the scenarios bundled into magcast.
@@ -185,6 +235,25 @@ pub fn load_bundled(ctx: ValidationContext) -> Result<Vec<Scenario>, ScenarioErr
 /// # Errors
 /// As [`load_bundled`].
 pub fn load_bundled_resolved(ctx: ValidationContext) -> Result<Loaded, ScenarioError> {
+    let (files, problems) = read_bundled();
+    check_files(&files, problems, ctx)
+}
+
+/// [`load_bundled`] into a [`ScenarioList`], with the warnings.
+///
+/// # Errors
+/// As [`load_bundled`].
+pub fn load_bundled_list(ctx: ValidationContext) -> Result<LoadedList, ScenarioError> {
+    let (files, problems) = read_bundled();
+    let (scenarios, warnings) = check_files_listed(&files, problems, ctx)?;
+    Ok(LoadedList {
+        scenarios,
+        warnings,
+    })
+}
+
+/// The bundled files, read, with the problems of any that could not be.
+fn read_bundled() -> (Vec<ScenarioFile>, Vec<ConfigProblem>) {
     let mut problems = Vec::new();
     let mut files = Vec::new();
     for (name, _) in BUNDLED_SCENARIO_FILES {
@@ -194,7 +263,7 @@ pub fn load_bundled_resolved(ctx: ValidationContext) -> Result<Loaded, ScenarioE
             None => {}
         }
     }
-    check_files(&files, problems, ctx)
+    (files, problems)
 }
 
 /// The bundled scenario file called `name` (without `.yaml`), read.
@@ -214,37 +283,75 @@ pub(crate) fn bundled_file(name: &str) -> Option<Result<ScenarioFile, Vec<Config
 /// Resolves and checks read files, adding to the problems found while reading.
 fn check_files(
     files: &[ScenarioFile],
-    mut problems: Vec<ConfigProblem>,
+    problems: Vec<ConfigProblem>,
     ctx: ValidationContext,
 ) -> Result<Loaded, ScenarioError> {
+    let mut loaded = Loaded::default();
+    loaded.warnings = check_each(files, problems, ctx, |_, checked| {
+        for (c, r) in checked {
+            loaded.codes_read.push(c.codes_read);
+            loaded.scenarios.push((c.scenario, r));
+        }
+    })?;
+    Ok(loaded)
+}
+
+/// Resolves and checks read files into a [`ScenarioList`], which keeps each
+/// sweep as a sweep; returns it with the warnings.
+fn check_files_listed(
+    files: &[ScenarioFile],
+    problems: Vec<ConfigProblem>,
+    ctx: ValidationContext,
+) -> Result<(ScenarioList, Vec<ConfigProblem>), ScenarioError> {
+    let mut list = ScenarioList::new(ctx);
+    let warnings = check_each(files, problems, ctx, |sweep, checked| {
+        list.push(sweep, checked.map(|(c, _)| c.scenario));
+    })?;
+    Ok((list, warnings))
+}
+
+/// Resolves `files` and checks every scenario of every file, handing each
+/// file's sweep and its checked variants (with their resolved specs) to
+/// `take` as they are checked, so that a caller may keep only what it needs.
+/// Returns the warnings, or every problem.
+fn check_each(
+    files: &[ScenarioFile],
+    mut problems: Vec<ConfigProblem>,
+    ctx: ValidationContext,
+    mut take: impl FnMut(Sweep, &mut dyn Iterator<Item = (Checked, ResolvedSpec)>),
+) -> Result<Vec<ConfigProblem>, ScenarioError> {
     let resolved = resolve(files);
     problems.extend(resolved.problems);
-    let mut loaded = Loaded {
-        warnings: resolved.warnings,
-        ..Loaded::default()
-    };
+    let mut warnings = resolved.warnings;
     let read = problems.len();
-    for r in resolved.specs {
-        match check(&r, ctx) {
-            Ok(c) => {
-                loaded.warnings.extend(c.warnings);
-                loaded.codes_read.push(c.codes_read);
-                loaded.scenarios.push((c.scenario, r));
+    for sweep in resolved.sweeps {
+        let variants = (0..sweep.len()).map(|i| sweep.variant(i));
+        let mut checked = variants.filter_map(|v| {
+            let outcome = v.and_then(|r| check(&r, ctx).map(|c| (c, r)));
+            match outcome {
+                Ok((c, r)) => {
+                    warnings.extend(c.warnings.iter().cloned());
+                    Some((c, r))
+                }
+                Err(p) => {
+                    let fresh: Vec<ConfigProblem> = p
+                        .into_iter()
+                        .filter(|p| !problems[..read].iter().any(|f| same_value(f, p)))
+                        .collect();
+                    problems.extend(fresh);
+                    None
+                }
             }
-            Err(p) => {
-                let fresh: Vec<ConfigProblem> = p
-                    .into_iter()
-                    .filter(|p| !problems[..read].iter().any(|f| same_value(f, p)))
-                    .collect();
-                problems.extend(fresh);
-            }
-        }
+        });
+        let kept = sweep.clone();
+        take(kept, &mut checked);
+        // Variants `take` did not consume are still checked for problems.
+        checked.for_each(drop);
     }
     if !problems.is_empty() {
         return Err(ScenarioError(unique(problems)));
     }
-    loaded.warnings = unique(loaded.warnings);
-    Ok(loaded)
+    Ok(unique(warnings))
 }
 
 /// Whether the checker's `p` is about the value a form problem `f` (found by

@@ -10,7 +10,7 @@ use yaml_serde::{Mapping, Value};
 
 use super::extend;
 use super::spec::{ParamSpec, ScenarioSpec};
-use super::sweep::expand_sweep;
+use super::sweep::Sweep;
 use crate::yaml::{ConfigProblem, KeyPath, YamlSource};
 
 /// Most variants one sweep may make (a million draws each would already be a
@@ -202,8 +202,9 @@ pub fn expand_inputs(inputs: &[PathBuf]) -> Result<Vec<PathBuf>, Vec<ConfigProbl
 /// What [`resolve`] made of a set of files.
 #[derive(Debug, Default)]
 pub struct Resolved {
-    /// The scenarios (one per sweep variant).
-    pub specs: Vec<ResolvedSpec>,
+    /// Each file's scenarios, in file order (a sweep's variants are made
+    /// one at a time from it).
+    pub sweeps: Vec<Sweep>,
     /// Errors.
     pub problems: Vec<ConfigProblem>,
     /// Warnings raised while merging (lists replaced, changes over inherited layers).
@@ -249,8 +250,8 @@ pub fn resolve(files: &[ScenarioFile]) -> Resolved {
                 };
                 let sources: Vec<Arc<YamlSource>> =
                     chain.iter().map(|c| c.source.clone()).collect();
-                match expand_sweep(f, merged, &sources) {
-                    Ok(specs) => out.extend(specs),
+                match Sweep::new(f, merged, &sources) {
+                    Ok(sweep) => out.push(sweep),
                     Err(mut p) => problems.append(&mut p),
                 }
             }
@@ -265,7 +266,7 @@ pub fn resolve(files: &[ScenarioFile]) -> Resolved {
     }
     form.append(&mut problems);
     Resolved {
-        specs: out,
+        sweeps: out,
         problems: form,
         warnings,
     }

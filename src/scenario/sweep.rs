@@ -10,16 +10,134 @@ use super::resolve::{MAX_VARIANTS, ResolvedSpec, ScenarioFile};
 use super::spec::{ParamSpec, ScenarioSpec};
 use crate::yaml::{ConfigProblem, KeyPath, KeyStep, YamlSource};
 
-/// The variants of `file`'s sweep over `merged` (the file with its ancestors),
-/// or the one scenario when it has no sweep.
-pub(super) fn expand_sweep(
-    file: &ScenarioFile,
+/// One axis of a sweep: its key as written, the path it sets, and its values.
+type Axis = (String, KeyPath, Vec<ParamSpec>);
+
+/// One file's scenarios: the variants of its sweep over the merged file (or
+/// the one scenario, for a file without a sweep), made one at a time, so a
+/// sweep of 100,000 variants is held as one merged file and its axes.
+#[derive(Debug, Clone)]
+pub struct Sweep {
+    /// The file's scenario name, before the variants' labels.
+    name: String,
+    /// Its `extends`.
+    extends: Option<String>,
+    /// The file merged with its ancestors.
     merged: Value,
-    sources: &[Arc<YamlSource>],
-) -> Result<Vec<ResolvedSpec>, Vec<ConfigProblem>> {
+    /// Key, path and values of each axis, in the file's order.
+    axes: Vec<Axis>,
+    /// The short labels of the keys (`rate`), when they tell the axes apart.
+    labels: Option<Vec<String>>,
+    /// The files, child first.
+    sources: Vec<Arc<YamlSource>>,
+    /// Variants: the product of the axes' lengths.
+    total: usize,
+}
+
+impl Sweep {
+    /// Checks `file`'s sweep over `merged` (the file with its ancestors).
+    ///
+    /// # Errors
+    /// Every problem of the sweep's keys and values, located in `file`.
+    pub(super) fn new(
+        file: &ScenarioFile,
+        merged: Value,
+        sources: &[Arc<YamlSource>],
+    ) -> Result<Sweep, Vec<ConfigProblem>> {
+        let axes = axes(file)?;
+        let total = axes
+            .iter()
+            .try_fold(1usize, |acc, (_, _, v)| acc.checked_mul(v.len()))
+            .filter(|&n| n <= MAX_VARIANTS);
+        let Some(total) = total else {
+            return Err(vec![file.source.problem(
+                &KeyPath::default().key("sweep"),
+                format!(
+                    "the sweep makes more than {MAX_VARIANTS} variants; split it into several files"
+                ),
+            )]);
+        };
+        let short: Vec<String> = axes.iter().map(|(k, _, _)| short_key(k)).collect();
+        let unique = short
+            .iter()
+            .collect::<std::collections::BTreeSet<_>>()
+            .len()
+            == short.len();
+        if let Some(problem) = repeated_value(file, &axes) {
+            return Err(vec![problem]);
+        }
+        Ok(Sweep {
+            name: file.name.clone(),
+            extends: file.spec.extends.clone(),
+            merged,
+            axes,
+            labels: unique.then_some(short),
+            sources: sources.to_vec(),
+            total,
+        })
+    }
+
+    /// How many variants the sweep makes (1 without a sweep).
+    pub fn len(&self) -> usize {
+        self.total
+    }
+
+    /// Whether it makes none (never: a sweep has at least one value an axis).
+    pub fn is_empty(&self) -> bool {
+        self.total == 0
+    }
+
+    /// Variant `combo` (0 to [`Sweep::len`] − 1; the last axis varies fastest).
+    ///
+    /// # Errors
+    /// A problem located in the file if the values cannot be set or typed.
+    pub fn variant(&self, combo: usize) -> Result<ResolvedSpec, Vec<ConfigProblem>> {
+        let source = &self.sources[0];
+        let mut value = self.merged.clone();
+        let mut rest = combo;
+        let mut variant = Vec::new();
+        let mut labels = Vec::new();
+        for (a, (key, path, values)) in self.axes.iter().enumerate().rev() {
+            let pick = &values[rest % values.len()];
+            rest /= values.len();
+            let yaml = yaml_serde::to_value(pick).unwrap_or(Value::Null);
+            if let Err(why) = set_path(&mut value, &path.0, yaml) {
+                let at = KeyPath::default().key("sweep").key(key);
+                return Err(vec![source.problem(&at, why)]);
+            }
+            variant.push((key.clone(), pick.clone()));
+            let label = self.labels.as_ref().map_or(key, |l| &l[a]);
+            labels.push(format!("{label}={}", param_label(pick)));
+        }
+        variant.reverse();
+        labels.reverse();
+        let spec: ScenarioSpec = yaml_serde::from_value(value)
+            .map_err(|e| vec![source.problem(&KeyPath::default(), e.to_string())])?;
+        let name = if labels.is_empty() {
+            self.name.clone()
+        } else {
+            format!("{}[{}]", self.name, labels.join(","))
+        };
+        Ok(ResolvedSpec {
+            spec: ScenarioSpec {
+                name: Some(name.clone()),
+                extends: self.extends.clone(),
+                sweep: None,
+                ..spec
+            },
+            name,
+            sources: self.sources.clone(),
+            variant,
+        })
+    }
+}
+
+/// The axes of `file`'s sweep, each key checked to be a sweepable path with
+/// at least one value.
+fn axes(file: &ScenarioFile) -> Result<Vec<Axis>, Vec<ConfigProblem>> {
     let sweep = file.spec.sweep.clone().unwrap_or_default();
     let mut problems = Vec::new();
-    let mut axes: Vec<(String, KeyPath, Vec<ParamSpec>)> = Vec::new();
+    let mut axes = Vec::new();
     for (key, values) in sweep {
         let at = KeyPath::default().key("sweep").key(&key);
         match parse_key(&key) {
@@ -36,84 +154,16 @@ pub(super) fn expand_sweep(
             None => problems.push(file.source.problem(&at, format!("`{key}` is not a key path such as assumptions.elasticity or tariffs.changes[1].rate"))),
         }
     }
-    if !problems.is_empty() {
-        return Err(problems);
+    if problems.is_empty() {
+        Ok(axes)
+    } else {
+        Err(problems)
     }
-    let total = axes
-        .iter()
-        .try_fold(1usize, |acc, (_, _, v)| acc.checked_mul(v.len()))
-        .filter(|&n| n <= MAX_VARIANTS);
-    let Some(total) = total else {
-        return Err(vec![file.source.problem(
-            &KeyPath::default().key("sweep"),
-            format!(
-                "the sweep makes more than {MAX_VARIANTS} variants; split it into several files"
-            ),
-        )]);
-    };
-    let short: Vec<String> = axes.iter().map(|(k, _, _)| short_key(k)).collect();
-    let unique = short
-        .iter()
-        .collect::<std::collections::BTreeSet<_>>()
-        .len()
-        == short.len();
-    if let Some(problem) = repeated_value(file, &axes) {
-        return Err(vec![problem]);
-    }
-    let mut out = Vec::with_capacity(total);
-    for combo in 0..total {
-        let mut value = merged.clone();
-        let mut rest = combo;
-        let mut variant = Vec::new();
-        let mut labels = Vec::new();
-        for (a, (key, path, values)) in axes.iter().enumerate().rev() {
-            let pick = &values[rest % values.len()];
-            rest /= values.len();
-            let yaml = yaml_serde::to_value(pick).unwrap_or(Value::Null);
-            if let Err(why) = set_path(&mut value, &path.0, yaml) {
-                let at = KeyPath::default().key("sweep").key(key);
-                return Err(vec![file.source.problem(&at, why)]);
-            }
-            variant.push((key.clone(), pick.clone()));
-            let label = if unique { &short[a] } else { key };
-            labels.push(format!("{label}={}", param_label(pick)));
-        }
-        variant.reverse();
-        labels.reverse();
-        let spec: ScenarioSpec = match yaml_serde::from_value(value) {
-            Ok(s) => s,
-            Err(e) => {
-                return Err(vec![
-                    file.source.problem(&KeyPath::default(), e.to_string()),
-                ]);
-            }
-        };
-        let name = if labels.is_empty() {
-            file.name.clone()
-        } else {
-            format!("{}[{}]", file.name, labels.join(","))
-        };
-        out.push(ResolvedSpec {
-            spec: ScenarioSpec {
-                name: Some(name.clone()),
-                extends: file.spec.extends.clone(),
-                sweep: None,
-                ..spec
-            },
-            name,
-            sources: sources.to_vec(),
-            variant,
-        });
-    }
-    Ok(out)
 }
 
 /// A problem if one sweep axis lists the same value twice (`[0.1, 0.10]`): the
 /// two variants would share a name and be merged by every report.
-fn repeated_value(
-    file: &ScenarioFile,
-    axes: &[(String, KeyPath, Vec<ParamSpec>)],
-) -> Option<ConfigProblem> {
+fn repeated_value(file: &ScenarioFile, axes: &[Axis]) -> Option<ConfigProblem> {
     for (key, _, values) in axes {
         let labels: Vec<String> = values.iter().map(param_label).collect();
         for (i, l) in labels.iter().enumerate() {
