@@ -88,7 +88,15 @@ fn peak_of_run(panel: &forecast::FittedPanel, scenarios: &[scenario::Scenario]) 
     };
     let before = LIVE.load(Ordering::Relaxed);
     PEAK.store(before, Ordering::Relaxed);
-    let digest = report::run_and_write(&out, panel, scenarios, options, None, &|_| {}).unwrap();
+    let digest = report::run_and_write(
+        report::OutputTarget::lock(&out).unwrap(),
+        panel,
+        scenarios,
+        options,
+        None,
+        &|_| {},
+    )
+    .unwrap();
     let peak = PEAK.load(Ordering::Relaxed) - before;
     assert_eq!(digest.scenarios_run, scenarios.len());
     let summary = report::read_summary(&out.join("summary.csv")).unwrap();
@@ -131,8 +139,15 @@ fn the_report_shows_the_first_scenarios_and_says_so() {
         seed: 7,
         draws: Some(5),
     };
-    let digest =
-        report::run_and_write(&out, panel, &scenarios, options, Some(obs), &|_| {}).unwrap();
+    let digest = report::run_and_write(
+        report::OutputTarget::lock(&out).unwrap(),
+        panel,
+        &scenarios,
+        options,
+        Some(obs),
+        &|_| {},
+    )
+    .unwrap();
     assert_eq!(digest.shown.scenarios.len(), report::REPORT_SCENARIOS);
     assert_eq!(digest.scenarios_run, report::REPORT_SCENARIOS + 5);
     let html = std::fs::read_to_string(out.join("report.html")).unwrap();

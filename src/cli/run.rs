@@ -102,7 +102,7 @@ pub(crate) fn run(args: RunArgs) -> anyhow::Result<ExitStatus> {
         seed: args.seed,
         draws: args.draws,
     };
-    let digest = report::run_into(target, &panel, &scenarios, options, obs.as_ref(), &|n| {
+    let digest = report::run_and_write(target, &panel, &scenarios, options, obs.as_ref(), &|n| {
         bar.inc(n);
     })?;
     bar.finish_and_clear();

@@ -79,8 +79,8 @@ mod tests {
         // 1,000 scenarios of 80 months (2026-01..2032-08) over 125 series:
         // 1e7 cells a draw, so 1,000 draws each is the limit exactly.
         let many: Vec<Scenario> = std::iter::repeat_n(plain("2032-08"), 1000).collect();
-        assert!(check_work(&many, |_| 1000, 125, first()).is_ok());
-        let msg = check_work(&many, |_| 1001, 125, first())
+        assert!(check_work(&many[..], |_| 1000, 125, first()).is_ok());
+        let msg = check_work(&many[..], |_| 1001, 125, first())
             .unwrap_err()
             .to_string();
         assert!(

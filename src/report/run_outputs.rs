@@ -205,33 +205,18 @@ fn report_csv_error(staged: &StagedSet, file: &str, e: ReportError) -> ReportErr
     }
 }
 
-/// Runs `scenarios` on `panel` and writes every file of the run to `out` as
-/// one set, a scenario at a time, so the memory needed does not grow with
-/// the number of scenarios; `progress` is told how many draws have finished.
-/// The folder ends as the complete old set or the complete new one.
+/// Runs `scenarios` on `panel` and writes every file of the run to the
+/// locked folder `target` (`OutputTarget::lock(path)?`, taken before a fit so
+/// that a busy or foreign folder is refused first) as one set, a scenario at a
+/// time, so the memory needed does not grow with the number of scenarios;
+/// `progress` is told how many draws have finished. The folder ends as the
+/// complete old set or the complete new one.
 ///
 /// # Errors
 /// [`crate::Error::Forecast`] if the run fails (a result that is not finite,
 /// a run beyond the work budget) and [`crate::Error::Report`] if the folder
-/// cannot be locked, replaced or written; either way the old set is left.
+/// cannot be replaced or written; either way the old set is left.
 pub fn run_and_write<S: ScenarioSource + ?Sized>(
-    out: &Path,
-    panel: &FittedPanel,
-    scenarios: &S,
-    options: RunOptions,
-    obs: Option<&Observations>,
-    progress: &(dyn Fn(u64) + Sync),
-) -> Result<RunDigest, crate::Error> {
-    let target = OutputTarget::lock(out).map_err(ReportError::from)?;
-    run_into(target, panel, scenarios, options, obs, progress)
-}
-
-/// [`run_and_write`] into a folder already locked (so that a busy or foreign
-/// folder is refused before the fit).
-///
-/// # Errors
-/// As [`run_and_write`].
-pub fn run_into<S: ScenarioSource + ?Sized>(
     target: OutputTarget,
     panel: &FittedPanel,
     scenarios: &S,

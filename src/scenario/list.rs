@@ -69,17 +69,18 @@ impl ScenarioSource for [Scenario] {
     }
 }
 
+/// A vector of scenarios is its slice (so that `&scenarios` can be passed).
 impl ScenarioSource for Vec<Scenario> {
     fn count(&self) -> usize {
-        self.len()
+        self.as_slice().count()
     }
 
     fn meta(&self, i: usize) -> ScenarioMeta<'_> {
-        ScenarioMeta::of(&self[i])
+        self.as_slice().meta(i)
     }
 
     fn scenario(&self, i: usize) -> Result<Cow<'_, Scenario>, ScenarioError> {
-        Ok(Cow::Borrowed(&self[i]))
+        self.as_slice().scenario(i)
     }
 }
 
