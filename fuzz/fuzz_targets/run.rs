@@ -70,12 +70,12 @@ fn checked(text: &str, extends: bool) -> Option<Vec<Scenario>> {
         files.extend(fixture().parents.iter().cloned());
     }
     let resolved = scenario::resolve(&files);
-    let ours: Vec<_> = resolved
-        .specs
+    let ours: Vec<&scenario::Sweep> = resolved
+        .sweeps
         .iter()
-        .filter(|s| s.sources[0].path() == path)
+        .filter(|s| s.file() == path)
         .collect();
-    if ours.len() > MAX_VARIANTS {
+    if ours.iter().map(|s| s.len()).sum::<usize>() > MAX_VARIANTS {
         return None;
     }
     let ctx = ValidationContext {
@@ -86,10 +86,13 @@ fn checked(text: &str, extends: bool) -> Option<Vec<Scenario>> {
         .last_observed
         .plus(scenario_gen::MAX_MONTHS as i32 + 1);
     let mut out = Vec::new();
-    for spec in ours {
-        let mut s = scenario::check(spec, ctx).ok()?.scenario;
-        s.horizon = s.horizon.min(limit);
-        out.push(s);
+    for sweep in ours {
+        for i in 0..sweep.len() {
+            let spec = sweep.variant(i).ok()?;
+            let mut s = scenario::check(&spec, ctx).ok()?.scenario;
+            s.horizon = s.horizon.min(limit);
+            out.push(s);
+        }
     }
     (!out.is_empty()).then_some(out)
 }

@@ -14,8 +14,13 @@ fuzz_target!(|bytes: &[u8]| {
     let path = Path::new("/nonexistent/fuzz.yaml");
     if let Ok(file) = scenario::read_text(path, text.to_string()) {
         let resolved = scenario::resolve(&[file]);
-        for spec in resolved.specs.iter().take(64) {
-            let _ = scenario::check(spec, ValidationContext { first_month: None });
+        let variants = resolved
+            .sweeps
+            .iter()
+            .flat_map(|s| (0..s.len()).map(move |i| s.variant(i)))
+            .take(64);
+        for spec in variants.flatten() {
+            let _ = scenario::check(&spec, ValidationContext { first_month: None });
         }
     }
 });

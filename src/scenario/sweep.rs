@@ -77,6 +77,11 @@ impl Sweep {
         })
     }
 
+    /// The file the sweep is written in.
+    pub fn file(&self) -> &std::path::Path {
+        self.sources[0].path()
+    }
+
     /// How many variants the sweep makes (1 without a sweep).
     pub fn len(&self) -> usize {
         self.total
