@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use super::baseline_paths::BaselinePaths;
 use super::layout::Layout;
 use super::run::{MEAN_PATHS, RunOptions, RunResult, ScenarioResult, draws_for, draws_of, run_one};
-use crate::data::{Importer, Month};
+use crate::data::Month;
 use crate::forecast::{FittedPanel, ForecastError, PathSampler};
 use crate::scenario::{BASELINE_SCENARIO, Scenario, ScenarioSource};
 
@@ -84,11 +84,6 @@ impl<'a, S: ScenarioSource + ?Sized> Runner<'a, S> {
             baseline_paths: self.base.count,
             scenarios: Vec::new(),
         }
-    }
-
-    /// The output series, in output order.
-    pub fn outputs(&self) -> &[Importer] {
-        &self.layout.outputs
     }
 
     /// The result of the scenario called `baseline`, if the run has one,

@@ -122,8 +122,8 @@ impl ScenarioList {
 
     /// Adds one file's scenarios, given as its sweep and its checked variants
     /// (all of them, in order); only their metas are kept, and the first
-    /// variant when it is the only one.
-    pub(super) fn push(&mut self, sweep: Sweep, checked: impl IntoIterator<Item = Scenario>) {
+    /// variant when it is the only one (else a copy of the sweep).
+    pub(super) fn push(&mut self, sweep: &Sweep, checked: impl IntoIterator<Item = Scenario>) {
         let start = self.metas.len();
         let mut only = None;
         for s in checked {
@@ -143,7 +143,7 @@ impl ScenarioList {
         }
         let group = match only {
             Some(s) => Group::One(Box::new(s)),
-            None => Group::Variants(sweep),
+            None => Group::Variants(sweep.clone()),
         };
         self.groups.push((start, group));
     }

@@ -40,11 +40,11 @@ pub use spec::{
     TariffChangeSpec, TariffLayerSpec, TariffStepSpec, TariffsSpec,
 };
 pub use sweep::{Sweep, parse_key};
+pub use validate::{Checked, MAX_DRAWS, MAX_HORIZON_YEAR, ValidationContext, check};
 
 /// The scenario every other is compared with when a run has one of this name
 /// (in `summary.csv`, `compare`, the report and the terminal table).
 pub const BASELINE_SCENARIO: &str = "baseline";
-pub use validate::{Checked, MAX_DRAWS, MAX_HORIZON_YEAR, ValidationContext, check};
 
 use crate::yaml::{ConfigProblem, render_problems};
 
@@ -318,7 +318,7 @@ fn check_each(
     files: &[ScenarioFile],
     mut problems: Vec<ConfigProblem>,
     ctx: ValidationContext,
-    mut take: impl FnMut(Sweep, &mut dyn Iterator<Item = (Checked, ResolvedSpec)>),
+    mut take: impl FnMut(&Sweep, &mut dyn Iterator<Item = (Checked, ResolvedSpec)>),
 ) -> Result<Vec<ConfigProblem>, ScenarioError> {
     let resolved = resolve(files);
     problems.extend(resolved.problems);
@@ -329,8 +329,8 @@ fn check_each(
         let mut checked = variants.filter_map(|v| {
             let outcome = v.and_then(|r| check(&r, ctx).map(|c| (c, r)));
             match outcome {
-                Ok((c, r)) => {
-                    warnings.extend(c.warnings.iter().cloned());
+                Ok((mut c, r)) => {
+                    warnings.append(&mut c.warnings);
                     Some((c, r))
                 }
                 Err(p) => {
@@ -343,8 +343,7 @@ fn check_each(
                 }
             }
         });
-        let kept = sweep.clone();
-        take(kept, &mut checked);
+        take(&sweep, &mut checked);
         // Variants `take` did not consume are still checked for problems.
         checked.for_each(drop);
     }
