@@ -1,11 +1,13 @@
 //! One scenario's draws: in parallel, with a random stream per (seed,
 //! scenario, draw), on the run's shared baseline paths, reduced to means and
-//! quantiles as soon as they are done; and the types of a run's results.
+//! quantiles as soon as they are done; and the types of a run's results. A
+//! scenario is set up once ([`ScenarioSetup`]), drawn a block of draws at a
+//! time ([`DrawBlocks`]) and finished from all its blocks in block order.
 
 use rand::SeedableRng;
 use rand_pcg::Pcg64Mcg;
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::baseline_paths::{BaselinePaths, truncated_mean};
 use super::drivers::{DrawResult, simulate};
@@ -32,7 +34,7 @@ pub struct RunOptions {
 }
 
 /// Everything a scenario produced, per output series and month.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct ScenarioResult {
     /// The scenario's name.
     pub name: String,
@@ -71,7 +73,7 @@ pub struct ScenarioResult {
 
 /// Yearly totals of one scenario; percentiles are of the yearly totals of each
 /// draw, not sums of monthly percentiles.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Yearly {
     /// Months of each year inside the projection (12 but for partial years).
     pub months: Vec<usize>,
@@ -156,8 +158,7 @@ pub fn draws_of(scenario: &ScenarioMeta<'_>, overridden: Option<usize>) -> usize
 
 /// Sums of one block of draws: six of §3.10's money and volumes, then the
 /// trade model's [`TRADE_SUMS`], per unit and month.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub(crate) struct Partial {
+struct Partial {
     sums: [Vec<f64>; SUMS],
 }
 
@@ -174,7 +175,6 @@ pub(crate) fn blocks_of(draws: usize) -> usize {
 /// for the quantiles. A whole scenario is one of these; a shard may hold a
 /// scenario's first or last blocks, and a merge puts them back together in
 /// block order, so the sums are added in the same order either way.
-#[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct DrawBlocks {
     /// The first block's index.
     pub(crate) first: usize,
@@ -413,6 +413,9 @@ impl<'a> ScenarioSetup<'a> {
     /// The blocks' sums added in block order, with the sums not drawn filled
     /// in (the baseline's mean, the value at a fixed price) and the trade
     /// model's laid out on every unit.
+    ///
+    /// Means are linear, so they are summed per unit (contiguous, cheap) and
+    /// mapped to output series once at the end ([`Self::result`]).
     fn unit_sums(&self, partials: &[Partial]) -> [Vec<f64>; SUMS] {
         let months = self.months();
         let mut unit_sums: [Vec<f64>; SUMS] = std::array::from_fn(|k| vec![0.0; self.sum_cells(k)]);
