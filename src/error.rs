@@ -26,6 +26,9 @@ pub enum Error {
     /// Writing an output failed.
     #[error(transparent)]
     Report(#[from] crate::report::ReportError),
+    /// A shard could not be run or its parts not merged.
+    #[error(transparent)]
+    Shard(#[from] crate::engine::ShardError),
 }
 
 /// Shorthand for results with [`Error`].
@@ -42,6 +45,7 @@ impl Error {
             Error::Scenario(e) => e.is_bad_input(),
             Error::Report(e) => e.is_bad_input(),
             Error::Backtest(e) => e.is_bad_input(),
+            Error::Shard(e) => e.is_bad_input(),
         }
     }
 }
@@ -74,6 +78,9 @@ pub fn classify(error: &(dyn std::error::Error + 'static)) -> Option<bool> {
         return Some(e.is_bad_input());
     }
     if let Some(e) = error.downcast_ref::<crate::report::OutputSetError>() {
+        return Some(e.is_bad_input());
+    }
+    if let Some(e) = error.downcast_ref::<crate::engine::ShardError>() {
         return Some(e.is_bad_input());
     }
     None

@@ -6,7 +6,7 @@ use clap::{Args, ValueEnum};
 use magcast::data::{self, ComtradeView, LoadOptions, Observations};
 
 /// Where the observations come from.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args, serde::Serialize, serde::Deserialize)]
 pub(crate) struct DataArgs {
     /// Observations file: the tidy CSV (period,importer,tonnes[,usd],…) or a UN
     /// Comtrade download for HS 850511 [default: the data set compiled into
@@ -19,7 +19,7 @@ pub(crate) struct DataArgs {
     comtrade_view: ViewArg,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
+#[derive(Debug, Clone, Copy, ValueEnum, serde::Serialize, serde::Deserialize)]
 enum ViewArg {
     /// China's exports where the file has any, otherwise mirror data.
     Auto,
@@ -30,6 +30,15 @@ enum ViewArg {
 }
 
 impl DataArgs {
+    /// The same options with the file's path made absolute (for a shard's
+    /// record of its run, read from another folder).
+    pub(crate) fn absolute(&self) -> std::io::Result<DataArgs> {
+        Ok(DataArgs {
+            data: self.data.as_deref().map(std::path::absolute).transpose()?,
+            comtrade_view: self.comtrade_view,
+        })
+    }
+
     /// Loads the observations.
     pub(crate) fn load(&self) -> Result<Observations, data::DataError> {
         let comtrade_view = match self.comtrade_view {

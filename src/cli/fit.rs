@@ -28,7 +28,7 @@ pub(crate) struct FitArgs {
 }
 
 /// The fit configuration option, shared by `fit` and `forecast`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args, serde::Serialize, serde::Deserialize)]
 pub(crate) struct ConfigArg {
     /// Fit configuration (YAML): candidate families, seasonality, known shocks,
     /// pinned models [default: the configuration compiled into magcast, a copy
@@ -38,6 +38,13 @@ pub(crate) struct ConfigArg {
 }
 
 impl ConfigArg {
+    /// The same option with the path made absolute.
+    pub(crate) fn absolute(&self) -> std::io::Result<ConfigArg> {
+        Ok(ConfigArg {
+            path: self.path.as_deref().map(std::path::absolute).transpose()?,
+        })
+    }
+
     pub(crate) fn load(&self) -> Result<FitConfig, forecast::ForecastError> {
         match &self.path {
             Some(path) => FitConfig::from_file(path),

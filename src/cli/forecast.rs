@@ -72,11 +72,20 @@ pub(crate) fn forecast(args: ForecastArgs) -> anyhow::Result<ExitStatus> {
 }
 
 /// The saved-models option, shared by `forecast` and `run`.
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args, serde::Serialize, serde::Deserialize)]
 pub(crate) struct ModelsArg {
     /// Saved models from `fit --out` (the data are then not refitted).
     #[arg(id = "models", long = "models", value_name = "FILE")]
     pub(crate) path: Option<PathBuf>,
+}
+
+impl ModelsArg {
+    /// The same option with the path made absolute.
+    pub(crate) fn absolute(&self) -> std::io::Result<ModelsArg> {
+        Ok(ModelsArg {
+            path: self.path.as_deref().map(std::path::absolute).transpose()?,
+        })
+    }
 }
 
 /// Reads a models file written by `fit --out` (checked by the library).

@@ -8,6 +8,7 @@ mod data_args;
 mod describe;
 mod fit;
 mod forecast;
+mod merge;
 mod regress;
 mod run;
 mod schema;
@@ -70,6 +71,13 @@ enum Command {
     /// the scenario's name and the draw, so results are identical for any
     /// number of threads.
     Run(run::RunArgs),
+    /// Put the parts of a run cut into shards (`run --shard I/N`) back together
+    /// into the run's files.
+    ///
+    /// Checks that every shard's part is there exactly once and that the
+    /// scenarios, data and models recorded in the parts are unchanged, then
+    /// writes the files a run on one machine writes, byte for byte.
+    Merge(merge::MergeArgs),
     /// Rolling-origin backtest of every model variant against benchmarks.
     ///
     /// At each origin (the last single-month observation minus the horizon, then
@@ -133,6 +141,7 @@ pub(crate) fn run(args: Args) -> anyhow::Result<ExitStatus> {
         Command::Fit(a) => fit::fit(a),
         Command::Forecast(a) => forecast::forecast(a),
         Command::Run(a) => run::run(a),
+        Command::Merge(a) => merge::merge(a),
         Command::Backtest(a) => backtest::backtest(a),
         Command::Validate(a) => validate::validate(a),
         Command::Compare(a) => compare::compare(a),

@@ -56,6 +56,15 @@ impl BaselinePaths {
         }
     }
 
+    /// A digest of every path's bits, in path order: two runs whose baseline
+    /// paths agree in it drew them from the same data, models and seed.
+    pub(super) fn digest(&self) -> u64 {
+        let head = [self.units, self.months, self.count].map(|n| n as u64);
+        head.into_iter()
+            .chain(self.paths.iter().map(|v| v.to_bits()))
+            .fold(0, super::run::mix)
+    }
+
     /// Path `d` (or the mean) for `months` months: the stored path itself when
     /// it has exactly that many, else a truncated copy in `buf`.
     pub(super) fn path<'a>(

@@ -4,13 +4,15 @@
 //! one batch at a time, whatever the number of scenarios (a sweep of 100,000
 //! variants needs no more memory than one of 100).
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
 
 use rayon::prelude::*;
 
 use super::baseline_paths::BaselinePaths;
+use super::blocks::{ScenarioSetup, blocks_of};
 use super::layout::Layout;
-use super::run::{MEAN_PATHS, RunOptions, RunResult, ScenarioResult, draws_for, draws_of, run_one};
+use super::run::{MEAN_PATHS, RunOptions, RunResult, ScenarioResult, draws_for, draws_of};
 use crate::data::Month;
 use crate::forecast::{FittedPanel, ForecastError, PathSampler};
 use crate::scenario::{BASELINE_SCENARIO, Scenario, ScenarioSource};
@@ -19,11 +21,11 @@ use crate::scenario::{BASELINE_SCENARIO, Scenario, ScenarioSource};
 /// [`ScenarioList`](crate::scenario::ScenarioList) that remakes sweep variants
 /// as they come); see [`Runner::next_result`].
 pub struct Runner<'a, S: ScenarioSource + ?Sized> {
-    scenarios: &'a S,
-    options: RunOptions,
-    layout: Layout,
-    base: BaselinePaths,
-    first: Month,
+    pub(super) scenarios: &'a S,
+    pub(super) options: RunOptions,
+    pub(super) layout: Layout,
+    pub(super) base: BaselinePaths,
+    pub(super) first: Month,
     /// The next scenario to run.
     next: usize,
     /// Finished results not yet handed out, in order.
@@ -96,9 +98,7 @@ impl<'a, S: ScenarioSource + ?Sized> Runner<'a, S> {
         &mut self,
         progress: &(dyn Fn(u64) + Sync),
     ) -> Result<Option<&ScenarioResult>, ForecastError> {
-        let Some(index) =
-            (0..self.scenarios.count()).find(|&i| self.scenarios.meta(i).name == BASELINE_SCENARIO)
-        else {
+        let Some(index) = self.reference_index() else {
             return Ok(None);
         };
         if self.reference.is_none() {
@@ -145,25 +145,53 @@ impl<'a, S: ScenarioSource + ?Sized> Runner<'a, S> {
         Ok(())
     }
 
+    /// The index of the scenario called `baseline`, if there is one.
+    pub(super) fn reference_index(&self) -> Option<usize> {
+        (0..self.scenarios.count()).find(|&i| self.scenarios.meta(i).name == BASELINE_SCENARIO)
+    }
+
+    /// Scenario `i`, checked (a remade variant that no longer checks is a bug,
+    /// reported as a failed request).
+    pub(super) fn scenario_at(&self, i: usize) -> Result<Cow<'a, Scenario>, ForecastError> {
+        self.scenarios
+            .scenario(i)
+            .map_err(|e| ForecastError::Request(e.to_string()))
+    }
+
+    /// Blocks of draws scenario `i` runs.
+    pub(super) fn blocks_of_scenario(&self, i: usize) -> usize {
+        blocks_of(draws_of(&self.scenarios.meta(i), self.options.draws))
+    }
+
+    /// What `scenario` needs to be drawn `draws` times in this run.
+    pub(super) fn setup<'s>(&'s self, scenario: &'s Scenario, draws: usize) -> ScenarioSetup<'s> {
+        ScenarioSetup::new(
+            scenario,
+            &self.layout,
+            &self.base,
+            self.first,
+            draws,
+            self.options.seed,
+        )
+    }
+
     /// Runs scenario `i` and refuses a result that is not finite.
-    fn run_checked(
+    pub(super) fn run_checked(
         &self,
         i: usize,
         progress: &(dyn Fn(u64) + Sync),
     ) -> Result<ScenarioResult, ForecastError> {
-        let s = self
-            .scenarios
-            .scenario(i)
-            .map_err(|e| ForecastError::Request(e.to_string()))?;
-        let result = run_one(
-            &s,
-            &self.layout,
-            &self.base,
-            self.first,
-            draws_for(&s, self.options.draws),
-            self.options.seed,
-            progress,
-        );
+        let s = self.scenario_at(i)?;
+        let draws = draws_for(&s, self.options.draws);
+        let setup = self.setup(&s, draws);
+        self.check_finite(setup.finish(setup.draw(0..blocks_of(draws), progress)))
+    }
+
+    /// `result`, unless a value of it is not finite.
+    pub(super) fn check_finite(
+        &self,
+        result: ScenarioResult,
+    ) -> Result<ScenarioResult, ForecastError> {
         match super::finite::scenario(&result, &self.layout.outputs, self.first) {
             Some(problem) => Err(ForecastError::Request(problem)),
             None => Ok(result),

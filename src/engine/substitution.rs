@@ -6,7 +6,7 @@
 //! factor as §3.4 computes them, and σ = 0 diverts nothing, so the drivers skip
 //! this code then and the numbers do not change by a bit.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::drivers::{DrawResult, spread};
 use super::prepare::Prepared;
@@ -15,7 +15,7 @@ use super::prepare::Prepared;
 pub(crate) const TRADE_SUMS: usize = 10;
 
 /// The trade model's yearly means per output series (`[output * years + y]`).
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct YearlyTrade {
     /// Trade creation: the change of imports from China through the
     /// import-demand elasticity, D·(T − 1) under export controls, tonnes.

@@ -46,7 +46,9 @@ pub use run::{
     PROJECTIONS_HEADER, projection_rows, projections_csv, run_table, scenarios_json,
     write_scenarios_json,
 };
-pub use run_outputs::{REPORT_SCENARIOS, RunDigest, run_and_write, shown_note, write_run_outputs};
+pub use run_outputs::{
+    REPORT_SCENARIOS, RunDigest, merge_and_write, run_and_write, shown_note, write_run_outputs,
+};
 pub use staged::{StagedFile, StagedSet};
 pub use summary::{
     BASELINE_SCENARIO, SummaryRow, delta_pct, read_summary, read_summary_from_reader,

@@ -14,7 +14,7 @@ use super::output_set::{OutputFile, OutputTarget};
 use super::staged::{StagedFile, StagedSet};
 use super::{History, ReportError};
 use crate::data::Observations;
-use crate::engine::{RunOptions, RunResult, Runner, ScenarioResult};
+use crate::engine::{PartSet, RunOptions, RunResult, Runner, ScenarioResult};
 use crate::forecast::FittedPanel;
 use crate::scenario::{BASELINE_SCENARIO, Scenario, ScenarioSource};
 
@@ -226,12 +226,71 @@ pub fn run_and_write<S: ScenarioSource + ?Sized>(
 ) -> Result<RunDigest, crate::Error> {
     let mut runner = Runner::start(panel, scenarios, options)?;
     let reference = runner.reference(progress)?.cloned();
-    let staged = target.stage().map_err(ReportError::from)?;
-    let mut writer = RunWriter::new(staged, runner.header(), scenarios, reference)?;
-    while let Some(s) = runner.next_result(progress)? {
-        writer.add(s)?;
+    let run = Written {
+        header: runner.header(),
+        scenarios,
+        reference,
+        panel,
+        obs,
+    };
+    run.write(target, &mut || Ok(runner.next_result(progress)?))
+}
+
+/// Merges the parts of a run cut into shards (`Runner::write_shard`) and
+/// writes its files to `target` as [`run_and_write`] would: the same bytes as
+/// the run on one machine. `panel`, `scenarios` and `options` must be the
+/// run's own (loaded again from [`PartSet::inputs`]); the merge checks that
+/// they are.
+///
+/// # Errors
+/// [`crate::Error::Shard`] if the parts are not this run's, are damaged or
+/// do not hold every task once, or a result is not finite, and
+/// [`crate::Error::Report`] if the folder cannot be replaced or written;
+/// either way the old set is left.
+pub fn merge_and_write<S: ScenarioSource + ?Sized>(
+    target: OutputTarget,
+    panel: &FittedPanel,
+    scenarios: &S,
+    options: RunOptions,
+    parts: &PartSet,
+    obs: Option<&Observations>,
+) -> Result<RunDigest, crate::Error> {
+    let runner = Runner::start(panel, scenarios, options)?;
+    let mut merge = runner.merge(parts)?;
+    let reference = merge.reference()?.cloned();
+    let run = Written {
+        header: runner.header(),
+        scenarios,
+        reference,
+        panel,
+        obs,
+    };
+    run.write(target, &mut || Ok(merge.next_result()?))
+}
+
+/// What a run's files are written from, besides its results.
+struct Written<'a, S: ScenarioSource + ?Sized> {
+    header: RunResult,
+    scenarios: &'a S,
+    reference: Option<ScenarioResult>,
+    panel: &'a FittedPanel,
+    obs: Option<&'a Observations>,
+}
+
+impl<S: ScenarioSource + ?Sized> Written<'_, S> {
+    /// Writes every result `next` gives, in order, and puts the set in place.
+    fn write(
+        self,
+        target: OutputTarget,
+        next: &mut dyn FnMut() -> Result<Option<ScenarioResult>, crate::Error>,
+    ) -> Result<RunDigest, crate::Error> {
+        let staged = target.stage().map_err(ReportError::from)?;
+        let mut writer = RunWriter::new(staged, self.header, self.scenarios, self.reference)?;
+        while let Some(s) = next()? {
+            writer.add(s)?;
+        }
+        Ok(writer.finish(self.panel, self.obs)?)
     }
-    Ok(writer.finish(panel, obs)?)
 }
 
 /// Writes the files of a run already held in memory to `out` as one set.

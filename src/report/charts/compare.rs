@@ -54,9 +54,9 @@ pub(super) fn compare_chart(run: &RunResult, majors: &[usize]) -> Result<Chart, 
         let panels = grid.split_evenly((rows, cols));
         for (panel, &o) in panels.iter().zip(majors) {
             let total = |s: &crate::engine::ScenarioResult, r: &std::ops::Range<usize>| -> f64 {
-                s.mean[o * s.months + r.start..o * s.months + r.end.min(s.months)]
-                    .iter()
-                    .sum()
+                // A scenario with an earlier horizon has no months in a later year.
+                let (from, to) = (r.start.min(s.months), r.end.min(s.months));
+                s.mean[o * s.months + from..o * s.months + to].iter().sum()
             };
             let top = super::axis_top(
                 run.scenarios
