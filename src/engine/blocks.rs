@@ -121,7 +121,10 @@ impl<'a> ScenarioSetup<'a> {
             base,
             first,
             draws,
-            seed: mix(scenario.seed.unwrap_or(run_seed), name_hash(&scenario.name)),
+            seed: mix(
+                scenario.seed.unwrap_or(run_seed),
+                name_hash(&scenario.stream),
+            ),
             prep,
             year_of,
             year_ranges,

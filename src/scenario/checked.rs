@@ -203,6 +203,11 @@ pub struct Credit {
 pub struct Scenario {
     /// Its name (variants carry their sweep values).
     pub name: String,
+    /// The name its random streams are seeded with (docs/model.md §3.11): its
+    /// own, or for a sweep's variant the sweep's, so that every variant draws
+    /// the same uncertain parameters (common random numbers) and differs from
+    /// the others by its swept values only.
+    pub stream: String,
     /// Its story.
     pub description: String,
     /// Last projected month.

@@ -50,6 +50,9 @@ pub struct ResolvedSpec {
     pub spec: ScenarioSpec,
     /// The scenario's name (with the sweep values, for variants).
     pub name: String,
+    /// The name its random streams are seeded with: the file's scenario name,
+    /// shared by every variant of a sweep (common random numbers).
+    pub stream: String,
     /// The files, child first.
     pub sources: Vec<Arc<YamlSource>>,
     /// Sweep key → value of this variant.

@@ -131,6 +131,7 @@ impl Sweep {
                 ..spec
             },
             name,
+            stream: self.name.clone(),
             sources: self.sources.clone(),
             variant,
         })

@@ -280,6 +280,7 @@ pub fn check(
     let horizon = horizon.ok_or_else(Vec::new)?;
     let mut scenario = Scenario {
         name: resolved.name.clone(),
+        stream: resolved.stream.clone(),
         description: spec.description.clone().unwrap_or_default(),
         horizon,
         draws: draws as usize,
