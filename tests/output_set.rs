@@ -3,31 +3,18 @@
 //! complete new one (byte for byte the set that run writes alone), temporaries
 //! are cleaned up, and a folder that is not an output set is never replaced.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::sync::OnceLock;
+
+use common::snapshot;
 use std::time::{Duration, Instant};
 
 /// Every file under `dir` by relative path (hidden ones included).
 type Snapshot = BTreeMap<String, Vec<u8>>;
-
-fn snapshot(dir: &Path) -> Snapshot {
-    fn walk(dir: &Path, prefix: &str, out: &mut Snapshot) {
-        for e in std::fs::read_dir(dir).unwrap() {
-            let e = e.unwrap();
-            let rel = format!("{prefix}{}", e.file_name().to_string_lossy());
-            if e.file_type().unwrap().is_dir() {
-                walk(&e.path(), &format!("{rel}/"), out);
-            } else {
-                out.insert(rel, std::fs::read(e.path()).unwrap());
-            }
-        }
-    }
-    let mut out = Snapshot::new();
-    walk(dir, "", &mut out);
-    out
-}
 
 /// The models file every run here uses (fitting once keeps runs short).
 fn models() -> &'static Path {

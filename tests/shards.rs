@@ -4,28 +4,14 @@
 //! or foreign part, and scenarios changed since the shards ran, with exit code
 //! 2, naming the shard or file, and writes nothing.
 
+mod common;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::OnceLock;
 
-/// Every file under `dir` by relative path (hidden ones included).
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    fn walk(dir: &Path, prefix: &str, out: &mut BTreeMap<String, Vec<u8>>) {
-        for e in std::fs::read_dir(dir).unwrap() {
-            let e = e.unwrap();
-            let rel = format!("{prefix}{}", e.file_name().to_string_lossy());
-            if e.file_type().unwrap().is_dir() {
-                walk(&e.path(), &format!("{rel}/"), out);
-            } else {
-                out.insert(rel, std::fs::read(e.path()).unwrap());
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(dir, "", &mut out);
-    out
-}
+use common::snapshot;
 
 fn magcast(args: &[&std::ffi::OsStr]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_magcast"))

@@ -1,5 +1,6 @@
 //! Test support: a parser for NIST StRD `.dat` files (certified values in the
-//! header, data from the line range the header names) and the LRE score.
+//! header, data from the line range the header names), the LRE score, and a
+//! snapshot of a folder's files (for byte-for-byte comparisons of outputs).
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
@@ -105,4 +106,22 @@ pub(crate) fn lre(value: f64, certified: f64, cap: f64) -> f64 {
     } else {
         (-err.log10()).clamp(0.0, cap)
     }
+}
+
+/// Every file under `dir` by relative path (hidden ones included), with its bytes.
+pub(crate) fn snapshot(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    fn walk(dir: &Path, prefix: &str, out: &mut std::collections::BTreeMap<String, Vec<u8>>) {
+        for e in std::fs::read_dir(dir).unwrap() {
+            let e = e.unwrap();
+            let rel = format!("{prefix}{}", e.file_name().to_string_lossy());
+            if e.file_type().unwrap().is_dir() {
+                walk(&e.path(), &format!("{rel}/"), out);
+            } else {
+                out.insert(rel, std::fs::read(e.path()).unwrap());
+            }
+        }
+    }
+    let mut out = std::collections::BTreeMap::new();
+    walk(dir, "", &mut out);
+    out
 }
