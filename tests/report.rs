@@ -399,3 +399,34 @@ fn without_data_or_a_baseline_scenario_the_report_still_renders() {
         assert!(html.contains(&s.name));
     }
 }
+
+/// Scenarios that end in different years: the comparison chart draws each
+/// year a scenario reaches and leaves the rest out (it once sliced past the
+/// end of the shorter scenario and panicked).
+#[test]
+fn scenarios_with_different_horizons_are_charted() {
+    let f = fixture();
+    let panel = &f.panel;
+    let dir = tempfile::tempdir().unwrap();
+    let short = dir.path().join("short.yaml");
+    std::fs::write(
+        &short,
+        "name: short\nhorizon: 2027-12\nassumptions:\n  baseline_uncertainty: false\n",
+    )
+    .unwrap();
+    let ctx = ValidationContext {
+        first_month: Some(panel.last_observed.plus(1)),
+    };
+    let mut scenarios = f.scenarios.clone();
+    scenarios.extend(scenario::load(&[short], ctx).unwrap());
+    let options = RunOptions {
+        seed: 1,
+        draws: Some(20),
+    };
+    let run = engine::run(panel, &scenarios, options, &|_| {}).unwrap();
+    let (charts, html) = render(f, &run);
+    assert!(html.contains("short"));
+    for c in &charts {
+        check_well_formed(&c.svg);
+    }
+}
