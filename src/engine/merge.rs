@@ -51,16 +51,21 @@ impl<S: ScenarioSource + ?Sized> Runner<'_, S> {
         let mut frames = parts.frames();
         while let Some(frame) = frames.next_frame()? {
             if now.scenarios.get(frame.scenario) != Some(&frame.digest) {
-                let name = self.scenario_at(frame.scenario)?.name.clone();
-                return Ok(format!(
-                    "scenario `{name}` (number {} in the run) is not the one `{}` holds",
-                    frame.scenario + 1,
-                    frames.path().display()
-                ));
+                return self.not_the_one(&frame, frames.path());
             }
             frames.skip(&frame)?;
         }
         Ok("the data, the models, the seed, the draws or the version of magcast differ".into())
+    }
+
+    /// Says that `frame`'s scenario, as loaded now, is not the one `path` holds.
+    fn not_the_one(&self, frame: &Frame, path: &Path) -> Result<String, ShardError> {
+        let name = self.scenario_at(frame.scenario)?.name.clone();
+        Ok(format!(
+            "scenario `{name}` (number {} in the run) is not the one `{}` holds",
+            frame.scenario + 1,
+            path.display()
+        ))
     }
 }
 
@@ -185,12 +190,7 @@ impl<S: ScenarioSource + ?Sized> Known<'_, S> {
         path: &Path,
     ) -> Result<(), ShardError> {
         if self.hashes.get(frame.scenario) != Some(&frame.digest) {
-            let name = self.runner.scenario_at(frame.scenario)?.name.clone();
-            return Err(ShardError::Changed(format!(
-                "scenario `{name}` (number {} in the run) is not the one `{}` holds",
-                frame.scenario + 1,
-                path.display()
-            )));
+            return Err(ShardError::Changed(self.runner.not_the_one(frame, path)?));
         }
         let all = self.runner.blocks_of_scenario(frame.scenario);
         if frame.first != assembly.due || frame.blocks == 0 || frame.blocks > all - assembly.due {

@@ -182,8 +182,17 @@ impl<'a, S: ScenarioSource + ?Sized> Runner<'a, S> {
         progress: &(dyn Fn(u64) + Sync),
     ) -> Result<ScenarioResult, ForecastError> {
         let s = self.scenario_at(i)?;
-        let draws = draws_for(&s, self.options.draws);
-        let setup = self.setup(&s, draws);
+        self.run_scenario(&s, progress)
+    }
+
+    /// Runs every draw of `scenario` and refuses a result that is not finite.
+    pub(super) fn run_scenario(
+        &self,
+        scenario: &Scenario,
+        progress: &(dyn Fn(u64) + Sync),
+    ) -> Result<ScenarioResult, ForecastError> {
+        let draws = draws_for(scenario, self.options.draws);
+        let setup = self.setup(scenario, draws);
         self.check_finite(setup.finish(setup.draw(0..blocks_of(draws), progress)))
     }
 

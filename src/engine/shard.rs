@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::blocks::{DrawBlocks, blocks_of};
 use super::part_file::{PartHeader, PartWriter};
-use super::run::{ScenarioResult, draws_for, draws_of, mix};
+use super::run::{ScenarioResult, draws_for, mix};
 use super::runner::Runner;
 use crate::forecast::ForecastError;
 use crate::scenario::ScenarioSource;
@@ -190,7 +190,7 @@ impl<S: ScenarioSource + ?Sized> Runner<'_, S> {
     /// Blocks of each scenario, in order: the run's task list.
     fn task_blocks(&self) -> Vec<u64> {
         (0..self.scenarios.count())
-            .map(|i| blocks_of(draws_of(&self.scenarios.meta(i), self.options.draws)) as u64)
+            .map(|i| self.blocks_of_scenario(i) as u64)
             .collect()
     }
 
@@ -273,7 +273,7 @@ impl<S: ScenarioSource + ?Sized> Runner<'_, S> {
         let s = self.scenario_at(i)?;
         let draws = draws_for(&s, self.options.draws);
         if range == (0..blocks_of(draws)) {
-            return Ok(Piece::Whole(Box::new(self.run_checked(i, progress)?)));
+            return Ok(Piece::Whole(Box::new(self.run_scenario(&s, progress)?)));
         }
         let setup = self.setup(&s, draws);
         Ok(Piece::Blocks(setup.draw(range, progress)))
